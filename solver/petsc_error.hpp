@@ -1,0 +1,26 @@
+#pragma once
+/// Converts PETSc error codes into C++ exceptions outside PETSc callbacks (style guide §3.1).
+#include <petscsys.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace ionpath::solver {
+
+class PetscError : public std::runtime_error {
+ public:
+  PetscError(PetscErrorCode code, const char* expr)
+      : std::runtime_error(std::string("PETSc error ") + std::to_string(static_cast<int>(code)) + " in " + expr),
+        code_(code) {}
+  [[nodiscard]] PetscErrorCode code() const noexcept { return code_; }
+
+ private:
+  PetscErrorCode code_;
+};
+
+}  // namespace ionpath::solver
+
+#define IONPATH_PETSC_CALL(expr)                                                  \
+  do {                                                                            \
+    if (const PetscErrorCode ionpath_ierr_ = (expr)) throw ::ionpath::solver::PetscError(ionpath_ierr_, #expr); \
+  } while (0)
