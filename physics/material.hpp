@@ -1,0 +1,53 @@
+#pragma once
+/// Per-phase transport parameters in SI (spec/physics.md §1, §7.1). Filled by io/ from YAML,
+/// consumed by the solvers. D values are conductivity-consistent ("apparent") diffusivities.
+#include <string>
+#include <vector>
+
+#include "physics/constants.hpp"
+
+namespace ionpath::physics {
+
+enum class TemperatureLaw { constant, arrhenius, vtf };
+
+/// D(T) = D_ref * exp[-E_a/R (1/T - 1/T_ref)]  (Arrhenius)
+/// D(T) = D_ref * exp[-B (1/(T-T0) - 1/(T_ref-T0))]  (VTF)
+struct TemperatureDependence {
+  TemperatureLaw law = TemperatureLaw::arrhenius;
+  double activation_energy_J_mol = 20e3;
+  double vtf_B_K = 700.0;
+  double vtf_T0_K = 170.0;
+  double reference_temperature_K = reference_temperature_K;
+};
+
+struct PhaseMaterial {
+  std::string name;                 ///< phase name (matches mesh::PhaseTable)
+  double D_plus_m2_s = 0.0;         ///< Li+ diffusivity (in-plane for sheet phases); 0 = blocks Li+
+  double D_minus_m2_s = 0.0;        ///< anion diffusivity (in-plane for sheet phases)
+  double normal_to_inplane_ratio = 1.0;  ///< D_perp / D_parallel for sheet phases (1 = isotropic)
+  int sheet_normal_axis = -1;       ///< -1 isotropic; 0/1/2 = sheets normal to x/y/z
+  double fixed_charge_mol_m3 = 0.0; ///< immobile negative sites X >= 0 per accessible volume
+  double relative_permittivity = 20.0;
+  double capacity = 1.0;            ///< accessible volume fraction kappa in (0, 1]
+  TemperatureDependence temperature{};
+};
+
+/// Electrolyte state shared by all phases.
+struct Electrolyte {
+  double salt_concentration_mol_m3 = 390.0;  ///< c0 of the gel
+  double temperature_K = reference_temperature_K;
+};
+
+/// Apparent diffusivities from a measured conductivity and transference number of a binary
+/// 1:1 salt at concentration c: D_i = t_i sigma R T / (F^2 c)  (spec §1.3).
+struct DiffusivityPair {
+  double D_plus_m2_s;
+  double D_minus_m2_s;
+};
+[[nodiscard]] constexpr DiffusivityPair diffusivities_from_conductivity(double sigma_S_m, double t_plus,
+                                                                        double c_mol_m3, double T_K) noexcept {
+  const double k = sigma_S_m * gas_constant_J_mol_K * T_K / (faraday_C_mol * faraday_C_mol * c_mol_m3);
+  return {t_plus * k, (1.0 - t_plus) * k};
+}
+
+}  // namespace ionpath::physics
