@@ -1,5 +1,8 @@
 # Installs the ionpath binary, libraries, headers and a CMake package (find_package(ionpath)).
 include(CMakePackageConfigHelpers)
+foreach(layer physics mesh solver io warnings build_info)
+  set_target_properties(ionpath_${layer} PROPERTIES EXPORT_NAME ${layer})   # -> ionpath::<layer>
+endforeach()
 install(TARGETS ionpath_physics ionpath_mesh ionpath_solver ionpath_io ionpath_warnings ionpath_build_info
         EXPORT ionpathTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
