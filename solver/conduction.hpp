@@ -1,0 +1,50 @@
+#pragma once
+/// Virtual experiment (a) `conductivity` and (b) `tortuosity` (spec §1.6, §5.1, §5.2): one steady
+/// conduction solve between electrodes on the two faces normal to `axis`, phi = 1 at the low face
+/// and 0 at the high face, zero-flux or periodic sides (as the Domain says).
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "solver/components.hpp"
+#include "solver/conduction_system.hpp"
+#include "solver/domain.hpp"
+
+namespace ionpath::solver {
+
+struct ConductivityOptions {
+  int axis = 2;             ///< driving axis (x, y or z); must not be periodic in the Domain
+  KspSettings ksp{};        ///< prefix `cond_`, rtol 1e-10 by default
+  bool keep_fields = false; ///< fill potential and current_density
+};
+
+struct ConductivityResult {
+  int axis = 2;
+  bool percolating = false;    ///< false: sigma_eff = 0, no solve was made
+  /// Current through the inlet face for Delta V = 1, in [sigma] * m (A per V with sigma in S/m).
+  double current = 0.0;
+  double sigma_eff = 0.0;         ///< I L / (A Delta V), A the full face area, in the unit of sigma
+  double sigma_eff_energy = 0.0;  ///< (L / (A Delta V^2)) sum_f g_f A_f (Delta phi_f)^2 / h
+  double flux_balance = 0.0;      ///< max over cross-sections of |I_plane - I| / |I|
+  LinearSolveStats solve;
+  ComponentStats components;      ///< dead ends and floating clusters are removed (steady problem)
+  std::vector<double> potential;  ///< per owned cell (keep_fields), 0 in removed cells
+  /// Cell-averaged current density, 3 per owned cell (keep_fields), in [sigma] * V / m.
+  std::vector<double> current_density;
+  [[nodiscard]] double inactive_fraction() const noexcept { return components.inactive_fraction(); }
+};
+
+/// sigma_xyz: diagonal conductivity tensor (sigma_x, sigma_y, sigma_z) per owned cell, x fastest.
+[[nodiscard]] ConductivityResult solve_conductivity(const Domain& domain, std::span<const double> sigma_xyz,
+                                                    const ConductivityOptions& options = {});
+
+/// Tortuosity factor tau = eps_ref sigma_ref / sigma_eff (infinite when sigma_eff <= 0).
+[[nodiscard]] inline double tortuosity_factor(double eps_ref, double sigma_ref, double sigma_eff) noexcept {
+  return sigma_eff > 0.0 ? eps_ref * sigma_ref / sigma_eff : std::numeric_limits<double>::infinity();
+}
+/// MacMullin number N_M = sigma_ref / sigma_eff (infinite when sigma_eff <= 0).
+[[nodiscard]] inline double macmullin_number(double sigma_ref, double sigma_eff) noexcept {
+  return sigma_eff > 0.0 ? sigma_ref / sigma_eff : std::numeric_limits<double>::infinity();
+}
+
+}  // namespace ionpath::solver
