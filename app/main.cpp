@@ -1,9 +1,13 @@
-// ionpath command-line interface: starts MPI/PETSc, dispatches the subcommand, maps errors to exit codes.
+// ionpath command-line interface: parses the subcommand, starts MPI/PETSc, runs the action and
+// maps errors to exit codes (0 ok, 1 failure while running, 2 bad input).
 #include <CLI/CLI.hpp>
 #include <petscsys.h>
 
+#include <exception>
 #include <iostream>
 
+#include "app/commands.hpp"
+#include "app/petsc_session.hpp"
 #include "io/versions.hpp"
 #include "ionpath/build_info.hpp"
 #include "solver/versions.hpp"
@@ -18,22 +22,53 @@ void print_version() {
             << "MPI " << ionpath::solver::mpi_library_version() << "\n";
 }
 
+std::string joined(const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& a : args) out += (out.empty() ? "" : " ") + a;
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"ionpath: ion transport in composite electrolytes"};
+  using namespace ionpath::app;
+  const SplitArgs args = split_petsc_args(argc, argv);
+
+  CLI::App app{"ionpath: ion transport in composite electrolytes.\n"
+               "PETSc options go after `--`, e.g. ionpath run cfg.yaml -- -cond_ksp_monitor"};
   bool version = false;
   app.add_flag("--version", version, "print the ionpath, git, PETSc, HDF5, VTK and MPI versions");
+  Action action;
+  add_validate_command(app, action);
+  add_geometry_command(app, action);
+  add_run_command(app, action);
+  add_tortuosity_command(app, action);
+  add_config_reference_command(app, action);
   app.require_subcommand(0, 1);
+
+  std::vector<std::string> cli_args(args.cli.rbegin(), args.cli.rend() - 1);  // CLI11 wants reversed, no argv[0]
   try {
-    app.parse(argc, argv);
+    app.parse(cli_args);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    return app.exit(e) == 0 ? exit_ok : exit_bad_input;
   }
-  if (version) {
-    MPI_Init(&argc, &argv);
-    print_version();
-    MPI_Finalize();
+
+  int status = exit_ok;
+  try {
+    PetscSession petsc(args.petsc);
+    if (version) {
+      if (petsc.rank() == 0) print_version();
+      return exit_ok;
+    }
+    if (!action) {
+      if (petsc.rank() == 0) std::cout << app.help();
+      return exit_bad_input;
+    }
+    status = action(RunContext{petsc.rank(), petsc.n_ranks(), joined(args.cli) +
+                                                                   (args.petsc.empty() ? "" : " -- " + joined(args.petsc))});
+  } catch (const std::exception& e) {
+    std::cerr << "ionpath: error: " << e.what() << "\n";
+    return exit_failure;
   }
-  return 0;
+  return status;
 }

@@ -17,7 +17,7 @@ struct TemperatureDependence {
   double activation_energy_J_mol = 20e3;
   double vtf_B_K = 700.0;
   double vtf_T0_K = 170.0;
-  double reference_temperature_K = reference_temperature_K;
+  double reference_temperature_K = ::ionpath::physics::reference_temperature_K;
 };
 
 struct PhaseMaterial {

@@ -1,0 +1,42 @@
+#pragma once
+// Builds the distributed microstructure of a run: generated (mesh/) or imported (io/), one
+// block per rank, plus its report; and the provenance every output records.
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "app/commands.hpp"
+#include "io/config.hpp"
+#include "io/fields.hpp"
+#include "mesh/generate.hpp"
+#include "solver/domain.hpp"
+#include "solver/structure_report.hpp"
+
+namespace ionpath::app {
+
+struct Structure {
+  std::unique_ptr<solver::Domain> domain;
+  mesh::LabelBlock labels;  ///< owned box
+  mesh::GenerationInfo info;
+  mesh::PhaseTable table;
+  solver::StructureReport report;
+  double build_seconds = 0.0;
+};
+
+/// Domain with one dof per cell along the config's transport axis and side walls.
+[[nodiscard]] std::unique_ptr<solver::Domain> make_domain(const io::RunConfig& config);
+[[nodiscard]] Structure build_structure(const io::RunConfig& config);
+
+[[nodiscard]] io::Provenance make_provenance(const RunContext& ctx, const io::RunConfig& config);
+[[nodiscard]] nlohmann::json to_json(const io::Provenance& p);
+[[nodiscard]] nlohmann::json to_json(const Structure& s, const io::RunConfig& config);
+/// Human-readable summary of a structure (rank 0 prints it).
+[[nodiscard]] std::string describe(const Structure& s, const io::RunConfig& config);
+
+/// Writes structure.{vti|pvti}, structure.h5 and geometry.json into `dir`.
+void write_structure(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
+                     const io::Provenance& provenance);
+
+/// Atomic pretty JSON on rank 0.
+void write_json(const std::filesystem::path& file, const nlohmann::json& j, int rank);
+
+}  // namespace ionpath::app

@@ -1,0 +1,347 @@
+// The configuration schema: every key is declared once here, by the reader call that parses it.
+#include "io/config.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "io/config_reader.hpp"
+#include "physics/constants.hpp"
+
+namespace ionpath::io {
+namespace {
+
+using detail::MapReader;
+using detail::ParseContext;
+using detail::Range;
+
+const Range positive{0.0, 1e300, true, false};
+const Range non_negative{0.0, 1e300};
+const Range fraction_open{0.0, 1.0, false, true};
+const std::vector<std::string> axis_names{"x", "y", "z"};
+
+mesh::Grid read_grid(MapReader r) {
+  mesh::Grid g;
+  const auto n = r.integer_list("n_cells", 3, {}, Range{1, 1e9}, "cells along x, y, z (nz = 1: a 2D x-y grid)");
+  g.n_cells = {n.empty() ? 1 : n[0], n.empty() ? 1 : n[1], n.empty() ? 1 : n[2]};
+  g.voxel_size_m = r.number("voxel_size_m", std::nullopt, positive, "edge of a cubic voxel (m)");
+  r.finish();
+  return g;
+}
+
+mesh::AlignedWallsParams read_walls(MapReader r) {
+  mesh::AlignedWallsParams w;
+  w.spacing_m = r.number("spacing_m", 20e-6, positive, "mean wall period lambda (m)");
+  w.spacing_spread = r.number("spacing_spread", 0.1, Range{0.0, 0.5}, "relative std. dev. of the wall positions (jitter)");
+  w.thickness_m = r.optional_number("thickness_m", positive, "wall thickness (m); default 0.152 x spacing (spec §6.1)");
+  w.target_volume_fraction = r.optional_number("volume_fraction", Range{0.0, 1.0, true, true},
+                                               "wall volume fraction, instead of thickness_m");
+  if (w.thickness_m && w.target_volume_fraction)
+    r.fail_at_key("volume_fraction", "give either thickness_m or volume_fraction, not both");
+  w.waviness_amplitude_m = r.number("waviness_amplitude_m", 0.0, non_negative, "amplitude of the mid-plane undulation (m)");
+  w.waviness_wavelength_m = r.number("waviness_wavelength_m", 50e-6, positive, "wavelength of the undulation (m)");
+  w.tilt_deg = r.number("tilt_deg", 0.0, Range{-60.0, 60.0}, "tilt of the walls from the transport axis (degrees)");
+  w.domain_size_m = r.number("domain_size_m", 0.0, non_negative, "in-plane orientation domains (Voronoi cell size, m); 0 = off");
+  w.bridges_per_m2 = r.number("bridges_per_m2", 0.0, non_negative, "bridges between neighbouring walls per wall area (1/m2)");
+  w.bridge_thickness_m = r.number("bridge_thickness_m", 1e-6, positive, "edge of a bridge's square cross-section (m)");
+  r.finish();
+  if (w.thickness_m && *w.thickness_m >= w.spacing_m)
+    r.context().fail(r.at("thickness_m"), r.key_path("thickness_m"), "must be smaller than spacing_m");
+  return w;
+}
+
+mesh::RandomPlateletsParams read_platelets(MapReader r) {
+  mesh::RandomPlateletsParams p;
+  p.shape = r.choice("shape", {"disc", "rectangle"}, 0, "platelet shape") == 0 ? mesh::PlateletShape::disc
+                                                                               : mesh::PlateletShape::rectangle;
+  p.diameter_m = r.number("diameter_m", 6e-6, positive, "platelet diameter (edge for rectangles) (m)");
+  p.thickness_m = r.number("thickness_m", 0.5e-6, positive, "platelet thickness (m)");
+  p.volume_fraction = r.optional_number("volume_fraction", Range{0.0, 1.0, true, true}, "clay volume fraction");
+  p.weight_fraction = r.optional_number("weight_fraction", Range{0.0, 1.0, true, true},
+                                        "clay weight fraction (converted with the two densities, spec §6.1)");
+  if (!r.documenting() && p.volume_fraction.has_value() == p.weight_fraction.has_value())
+    r.context().fail(r.node(), r.path(), "give exactly one of volume_fraction and weight_fraction");
+  p.clay_density_kg_m3 = r.number("clay_density_kg_m3", 2700.0, positive, "clay (MMT) density (kg/m3)");
+  p.matrix_density_kg_m3 = r.number("matrix_density_kg_m3", 1250.0, positive, "gel density (kg/m3)");
+  p.orientation = static_cast<mesh::OrientationKind>(
+      r.choice("orientation", {"isotropic", "aligned", "order_parameter"}, 0, "distribution of platelet normals"));
+  p.order_parameter = r.number("order_parameter", 0.0, Range{-0.4995, 0.999}, "<P2(cos theta)> of normals (order_parameter)");
+  p.alignment_axis = r.choice("alignment_axis", axis_names, 2, "axis the normals align with");
+  p.allow_overlap = r.boolean("allow_overlap", true, "false: reject overlapping platelets");
+  p.placement = r.choice("placement", {"poisson", "clustered"}, 1, "uniform centres or Thomas-process clusters") == 0
+                    ? mesh::PlacementKind::poisson
+                    : mesh::PlacementKind::clustered;
+  p.children_per_cluster = r.number("children_per_cluster", 20.0, positive, "mean platelets per cluster");
+  p.cluster_radius_m = r.number("cluster_radius_m", 5e-6, positive, "Gaussian spread of a cluster (m)");
+  p.fraction_tolerance = r.number("fraction_tolerance", 1e-3, Range{1e-6, 0.5}, "relative tolerance on the counted fraction");
+  r.finish();
+  return p;
+}
+
+mesh::ImageParams read_image(MapReader r) {
+  mesh::ImageParams im;
+  im.format = static_cast<mesh::ImageFormat>(r.choice("format", {"raw", "tiff", "hdf5"}, 0, "image file format"));
+  im.path = r.text("path", std::nullopt, "image file, relative to the config file");
+  if (!r.documenting() && std::filesystem::path(im.path).is_relative())
+    im.path = (std::filesystem::path(r.context().file).parent_path() / im.path).string();
+  im.dtype = r.choice("dtype", {"uint8", "uint16"}, 0, "raw voxel type") == 0 ? mesh::RawDtype::uint8 : mesh::RawDtype::uint16;
+  im.big_endian = r.choice("byte_order", {"little", "big"}, 0, "raw byte order") == 1;
+  im.x_fastest = r.choice("axis_order", {"xyz", "zyx"}, 0, "raw: xyz = x varies fastest, zyx = z fastest") == 0;
+  im.dataset = r.text("dataset", "/labels", "HDF5 dataset (shape [nz][ny][nx])");
+  const YAML::Node labels = r.raw("labels", "map image value -> phase name", "e.g. {0: gel, 255: clay}; required");
+  if (!r.documenting()) {
+    if (!labels.IsDefined() || !labels.IsMap() || labels.size() == 0)
+      r.context().fail(labels.IsDefined() ? labels : r.node(), r.key_path("labels"), "expected a map of image values to phase names");
+    for (const auto& kv : labels) {
+      int value = 0;
+      if (!YAML::convert<int>::decode(kv.first, value) || value < 0 || value > 65535)
+        r.context().fail(kv.first, r.key_path("labels"), "image value '" + kv.first.Scalar() + "' must be an integer 0..65535");
+      im.label_map.emplace_back(value, kv.second.as<std::string>());
+    }
+  }
+  r.finish();
+  return im;
+}
+
+mesh::GeometryParams read_geometry(MapReader r, const mesh::Grid& grid) {
+  mesh::GeometryParams g;
+  const std::vector<std::string> kinds{"pure_gel", "aligned_walls", "random_platelets", "image"};
+  const int kind = r.choice("structure", kinds, 0, "which microstructure to build");
+  g.side_walls = r.choice("side_walls", {"zero_flux", "periodic"}, 0, "faces other than the electrodes") == 0
+                     ? mesh::SideWalls::zero_flux
+                     : mesh::SideWalls::periodic;
+  g.transport_axis = r.choice("transport_axis", axis_names, r.documenting() || grid.dimension() == 3 ? 2 : 1,
+                              "electrode-to-electrode axis (default z in 3D, y in 2D)");
+  if (!r.documenting() && grid.n_cells[g.transport_axis] == 1)
+    r.context().fail(r.at("transport_axis"), r.key_path("transport_axis"), "the transport axis has only one cell (2D grids lie in x-y)");
+  // Exactly the sub-block of the chosen structure may be present.
+  for (int k = 1; k < 4; ++k) {
+    bool present = false;
+    MapReader sub = r.child(kinds[k], "parameters of structure: " + kinds[k], &present);
+    if (present && k != kind)
+      r.fail_at_key(kinds[k], "inconsistent: structure is '" + kinds[kind] + "'");
+    if (k == kind || r.documenting()) {
+      if (k == 1) g.structure = read_walls(sub);
+      if (k == 2) g.structure = read_platelets(sub);
+      if (k == 3) g.structure = read_image(sub);
+    }
+  }
+  if (r.documenting() || kind == 0) g.structure = mesh::PureGelParams{};
+  MapReader shell = r.child("interface_shell", "gel within this distance of clay becomes `interface`");
+  g.shell.thickness_m = shell.number("thickness_m", 0.0, non_negative, "shell thickness (m); 0 = no shell");
+  shell.finish();
+  r.finish();
+  return g;
+}
+
+physics::PhaseMaterial default_material(const std::string& name, const physics::DiffusivityPair& gel) {
+  physics::PhaseMaterial m;
+  m.name = name;
+  if (name == "gel" || name == "interface") {
+    m.D_plus_m2_s = gel.D_plus_m2_s;
+    m.D_minus_m2_s = gel.D_minus_m2_s;
+  } else if (name == "wall") {  // spec §7.1: in-plane 0.1 x gel, no transport across the sheets
+    m.D_plus_m2_s = 0.1 * gel.D_plus_m2_s;
+    m.D_minus_m2_s = 0.1 * gel.D_minus_m2_s;
+    m.normal_to_inplane_ratio = 0.0;
+    m.sheet_normal_axis = 0;
+    m.capacity = 0.5;
+    m.relative_permittivity = 6.0;
+  } else if (name == "clay") {  // pristine tactoids: insulating by default
+    m.capacity = 0.65;
+    m.relative_permittivity = 6.0;
+  } else if (name == "void") {
+    m.relative_permittivity = 1.0;
+  }
+  return m;
+}
+
+physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, const physics::Electrolyte& e) {
+  const auto sigma = r.optional_number("sigma_S_m", non_negative, "bulk conductivity (S/m), with t_plus, instead of D's");
+  const auto t_plus = r.optional_number("t_plus", Range{0.0, 1.0}, "Li+ transference number (with sigma_S_m)");
+  const auto Dp = r.optional_number("D_plus_m2_s", non_negative, "apparent Li+ diffusivity (m2/s), in-plane for sheets");
+  const auto Dm = r.optional_number("D_minus_m2_s", non_negative, "apparent anion diffusivity (m2/s), in-plane for sheets");
+  if (!r.documenting()) {
+    if (sigma.has_value() != t_plus.has_value())
+      r.context().fail(r.node(), r.path(), "sigma_S_m and t_plus go together");
+    if (sigma && (Dp || Dm))
+      r.fail_at_key("sigma_S_m", "inconsistent: give (sigma_S_m, t_plus) or (D_plus_m2_s, D_minus_m2_s), not both");
+    if (sigma) {
+      const auto d = physics::diffusivities_from_conductivity(*sigma, *t_plus, e.salt_concentration_mol_m3, e.temperature_K);
+      m.D_plus_m2_s = d.D_plus_m2_s;
+      m.D_minus_m2_s = d.D_minus_m2_s;
+    }
+    if (Dp) m.D_plus_m2_s = *Dp;
+    if (Dm) m.D_minus_m2_s = *Dm;
+  }
+  m.normal_to_inplane_ratio = r.number("normal_to_inplane_ratio", m.normal_to_inplane_ratio, Range{0.0, 1.0},
+                                       "D across / D along the sheets (1 = isotropic)");
+  m.sheet_normal_axis = r.choice("sheet_normal", {"none", "x", "y", "z"}, m.sheet_normal_axis + 1,
+                                 "normal of the sheets of an anisotropic phase") - 1;
+  m.fixed_charge_mol_m3 = r.number("fixed_charge_mol_m3", m.fixed_charge_mol_m3, non_negative,
+                                   "immobile negative sites X per accessible volume (mol/m3)");
+  m.relative_permittivity = r.number("relative_permittivity", m.relative_permittivity, positive, "eps_r");
+  m.capacity = r.number("capacity", m.capacity, Range{0.0, 1.0, true, false}, "accessible volume fraction kappa");
+  MapReader t = r.child("temperature", "temperature dependence of D (spec §1.8)");
+  m.temperature.law = static_cast<physics::TemperatureLaw>(
+      t.choice("law", {"constant", "arrhenius", "vtf"}, 1, "D(T) law"));
+  m.temperature.activation_energy_J_mol =
+      t.number("activation_energy_J_mol", m.temperature.activation_energy_J_mol, non_negative, "Arrhenius E_a (J/mol)");
+  m.temperature.vtf_B_K = t.number("vtf_B_K", m.temperature.vtf_B_K, positive, "VTF pseudo-activation B (K)");
+  m.temperature.vtf_T0_K = t.number("vtf_T0_K", m.temperature.vtf_T0_K, non_negative, "VTF T0 (K)");
+  m.temperature.reference_temperature_K =
+      t.number("reference_temperature_K", m.temperature.reference_temperature_K, positive, "T_ref of D_ref (K)");
+  t.finish();
+  r.finish();
+  return m;
+}
+
+ExperimentConfig read_experiment(MapReader r) {
+  ExperimentConfig x;
+  x.type = static_cast<ExperimentConfig::Type>(
+      r.choice("type", {"none", "conductivity", "tortuosity"}, 0, "virtual experiment run by `ionpath run`"));
+  const YAML::Node axes = r.raw("axes", "list of x, y, z", "driving axes (default: the transport axis)");
+  if (axes.IsDefined()) {
+    x.axes.clear();
+    if (!axes.IsSequence() || axes.size() == 0) r.context().fail(axes, r.key_path("axes"), "expected a list such as [x, z]");
+    for (const auto& a : axes) {
+      const auto it = std::find(axis_names.begin(), axis_names.end(), a.IsScalar() ? a.Scalar() : "");
+      if (it == axis_names.end()) r.context().fail(a, r.key_path("axes"), "axis must be x, y or z");
+      x.axes.push_back(static_cast<int>(it - axis_names.begin()));
+    }
+  } else {
+    x.axes.clear();  // filled with the transport axis by load_config
+  }
+  x.accuracy = r.number("accuracy", 1e-6, Range{1e-12, 0.1}, "requested relative accuracy of sigma_eff");
+  x.reference_phase = r.text("reference_phase", "gel", "phase whose bulk conductivity defines sigma_rel and tau");
+  r.finish();
+  return x;
+}
+
+RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node resolved) {
+  RunConfig c;
+  MapReader r(root, "", ctx, resolved);
+  c.grid = read_grid(r.child("grid", "the voxel grid"));
+  const double seed = r.number("seed", 1.0, Range{0, 9.0e15}, "random seed of every generator (integer)");
+  if (seed != std::floor(seed)) ctx.fail(r.at("seed"), "seed", "expected an integer");
+  c.geometry = read_geometry(r.child("geometry", "the microstructure"), c.grid);
+  c.geometry.seed = static_cast<std::uint64_t>(seed);
+  MapReader e = r.child("electrolyte", "salt and temperature");
+  c.electrolyte.salt_concentration_mol_m3 = e.number("salt_concentration_mol_m3", 390.0, positive, "gel salt concentration c0 (mol/m3)");
+  c.electrolyte.temperature_K = e.number("temperature_K", physics::reference_temperature_K, positive, "temperature (K)");
+  e.finish();
+
+  MapReader phases = r.child("phases", "per-phase transport parameters (gel, wall, clay, interface, void)");
+  // Gel first: its defaults (measured pure-CMP sigma, t+) seed the others.
+  const auto gel_default = physics::diffusivities_from_conductivity(0.0632, 0.42, c.electrolyte.salt_concentration_mol_m3,
+                                                                    c.electrolyte.temperature_K);
+  physics::PhaseMaterial gel = read_material(phases.child("gel", "the gel (default sigma 0.0632 S/m, t+ 0.42)"),
+                                             default_material("gel", gel_default), c.electrolyte);
+  c.phases.push_back(gel);
+  const physics::DiffusivityPair gel_D{gel.D_plus_m2_s, gel.D_minus_m2_s};
+  for (const std::string name : {"wall", "clay", "interface", "void"})
+    c.phases.push_back(read_material(phases.child(name, "phase '" + name + "'"), default_material(name, gel_D), c.electrolyte));
+  phases.finish();
+
+  c.model = static_cast<Model>(r.choice("model", {"conduction", "electroneutral", "pnp"}, 0, "transport model"));
+  c.experiment = read_experiment(r.child("experiment", "virtual experiment"));
+  if (c.experiment.axes.empty()) c.experiment.axes = {c.geometry.transport_axis};
+  MapReader o = r.child("output", "where and what to write");
+  c.output.directory = o.text("directory", "out", "output directory (relative to the working directory)");
+  c.output.vtk = o.boolean("vtk", true, "write VTK XML image data for ParaView");
+  c.output.hdf5 = o.boolean("hdf5", true, "write HDF5 fields with provenance");
+  c.output.fields = o.boolean("fields", true, "write solution fields, not only the structure and summary");
+  o.finish();
+  const YAML::Node petsc = r.raw("petsc_options", "map option -> value", "PETSc options, e.g. {cond_ksp_type: cg}; command line wins");
+  if (petsc.IsDefined() && !petsc.IsNull()) {
+    if (!petsc.IsMap()) ctx.fail(petsc, "petsc_options", "expected a map of option names to values");
+    for (const auto& kv : petsc) {
+      std::string key = kv.first.as<std::string>();
+      if (key.starts_with("-")) key.erase(0, 1);
+      if (!kv.second.IsScalar() && !kv.second.IsNull()) ctx.fail(kv.second, "petsc_options." + key, "expected a scalar value");
+      c.petsc_options.emplace_back(key, kv.second.IsNull() ? "" : kv.second.Scalar());
+    }
+  }
+  r.finish();
+  return c;
+}
+
+// Applies "a.b.c=value" to the YAML tree (value parsed as YAML).
+void apply_override(YAML::Node& root, const std::string& text, std::set<std::string>& overridden, const std::string& file) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError(file + ": --set '" + text + "': expected key.path=value");
+  const std::string path = text.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = YAML::Load(text.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(file + ": --set " + path + ": value is not valid YAML (" + e.msg + ")");
+  }
+  std::vector<std::string> parts;
+  std::stringstream ss(path);
+  for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
+  std::vector<YAML::Node> chain{root};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    YAML::Node next = chain.back()[parts[i]];
+    if (next.IsDefined() && !next.IsNull() && !next.IsMap())
+      throw ConfigError(file + ": --set " + path + ": '" + parts[i] + "' is not a map");
+    chain.push_back(next);
+  }
+  chain.back()[parts.back()] = value;
+  overridden.insert(path);
+}
+
+}  // namespace
+
+const physics::PhaseMaterial& RunConfig::phase(const std::string& name) const {
+  for (const auto& p : phases)
+    if (p.name == name) return p;
+  throw std::out_of_range("no phase named '" + name + "'");
+}
+
+RunConfig load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  ParseContext ctx;
+  ctx.file = file.string();
+  YAML::Node root;
+  try {
+    std::ifstream in(file);
+    if (!in) throw ConfigError(ctx.file + ": cannot open the configuration file");
+    root = YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    ctx.fail(e.mark, "<file>", "malformed YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw ConfigError(ctx.file + ": the configuration must be a YAML map");
+  for (const auto& o : overrides) apply_override(root, o, ctx.overridden, ctx.file);
+  YAML::Node resolved(YAML::NodeType::Map);
+  RunConfig c = parse(root, ctx, resolved);
+  c.source = file;
+  YAML::Emitter out;
+  out << resolved;
+  c.resolved_yaml = out.c_str();
+  return c;
+}
+
+std::string config_reference_markdown() {
+  std::vector<detail::KeyDoc> docs;
+  ParseContext ctx;
+  ctx.file = "<reference>";
+  ctx.docs = &docs;
+  parse(YAML::Node(YAML::NodeType::Undefined), ctx, YAML::Node());
+  std::ostringstream md;
+  md << "# Configuration reference\n\n"
+     << "Generated from the parser (`ionpath config-reference`); a test keeps this file in sync.\n\n"
+     << "All values are plain SI numbers. The unit is part of the key name: `_m` metres, `_m2_s` m^2/s,\n"
+     << "`_mol_m3` mol/m^3, `_kg_m3` kg/m^3, `_K` kelvin, `_S_m` S/m, `_J_mol` J/mol, `_A_m2` A/m^2,\n"
+     << "`_V` volts, `_s` seconds, `_deg` degrees, `_per_m2` 1/m^2; keys without a suffix are\n"
+     << "dimensionless. A value with a unit (`0.5 um`), an unknown key, a wrong type, a missing required\n"
+     << "key, an out-of-range value or an inconsistent combination stops `ionpath` before any work with\n"
+     << "`file:line:column: key 'path': message` and exit status 2. `--set key.path=value` overrides a\n"
+     << "key from the command line (the value is YAML).\n\n"
+     << "| key | type | default | range | meaning |\n|---|---|---|---|---|\n";
+  for (const auto& d : docs)
+    md << "| `" << d.path << "` | " << d.type << " | " << d.default_value << " | " << d.range << " | " << d.doc << " |\n";
+  return md.str();
+}
+
+}  // namespace ionpath::io

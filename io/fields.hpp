@@ -1,0 +1,42 @@
+#pragma once
+/// Cell fields handed to the writers: plain spans over a rank's owned box (x fastest,
+/// components interleaved), a name and a unit. Writers never see PETSc objects.
+#include <mpi.h>
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "mesh/grid.hpp"
+
+namespace ionpath::io {
+
+struct CellField {
+  std::string name;  ///< e.g. "phase", "potential", "current_density"
+  std::string unit;  ///< e.g. "1", "V", "A/m2"
+  int n_components = 1;
+  std::variant<std::span<const std::uint8_t>, std::span<const double>> data;
+};
+
+/// Where a rank's data sit: the global grid, this rank's owned box, the communicator.
+struct FieldLayout {
+  mesh::Grid grid;
+  mesh::Box owned;
+  MPI_Comm comm = MPI_COMM_WORLD;
+};
+
+/// Provenance recorded in every output (style guide §5.1).
+struct Provenance {
+  std::string ionpath_version, git_describe, petsc_version, hdf5_version, vtk_version, mpi_version;
+  std::string resolved_config_yaml, date_utc, command_line;
+  int n_ranks = 1;
+  std::uint64_t seed = 0;
+};
+
+/// Current UTC time as ISO 8601.
+[[nodiscard]] std::string date_utc_now();
+
+}  // namespace ionpath::io
