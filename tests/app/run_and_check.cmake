@@ -1,0 +1,16 @@
+# Runs COMMAND (a ;-list), then checks its exit status (EXPECT_STATUS) and that the combined
+# output matches every regex in EXPECT_OUTPUT (a ;-list); FORBID_PATH must not exist afterwards.
+execute_process(COMMAND ${COMMAND} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(all "${out}${err}")
+if(NOT "${status}" STREQUAL "${EXPECT_STATUS}")
+  message(FATAL_ERROR "exit status ${status}, expected ${EXPECT_STATUS}:\n${all}")
+endif()
+foreach(re IN LISTS EXPECT_OUTPUT)
+  if(NOT all MATCHES "${re}")
+    message(FATAL_ERROR "output does not match '${re}':\n${all}")
+  endif()
+endforeach()
+if(FORBID_PATH AND EXISTS "${FORBID_PATH}")
+  message(FATAL_ERROR "${FORBID_PATH} exists although the run failed")
+endif()
+message(STATUS "ok: ${all}")
