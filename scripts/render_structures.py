@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Render three orthogonal mid-slices of ionpath structures (HDF5 /fields/phase) to PNG.
 
 Usage: render_structures.py OUT.png STRUCTURE.h5 [STRUCTURE.h5 ...]
