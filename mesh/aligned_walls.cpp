@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
+#include <vector>
 
 #include "mesh/random.hpp"
 #include "mesh/rasterisers.hpp"
@@ -69,7 +70,29 @@ void rasterise_aligned_walls(const Grid& grid, const GeometryParams& params, Lab
   const long reach = 1 + static_cast<long>(std::ceil((max_shift + w.thickness) / w.period));
 
   const Box& b = grown.box();
-  for (int k = b.lo[2]; k < b.hi[2]; ++k)
+  if (!domains) {
+    // Straight walls: per (y, z) row, each wall covers one run of x cells. Centres and phases are
+    // drawn once per wall, not per voxel.
+    const long k_lo = static_cast<long>(std::floor(centre_m(b.lo[0], h) / w.period)) - reach;
+    const long k_hi = static_cast<long>(std::floor(centre_m(b.hi[0] - 1, h) / w.period)) + reach;
+    std::vector<double> centres;
+    for (long kw = k_lo; kw <= k_hi; ++kw) centres.push_back(wall_centre(params, w, 0, kw));
+    for (int k = b.lo[2]; k < b.hi[2]; ++k)
+      for (int j = b.lo[1]; j < b.hi[1]; ++j) {
+        const double y = centre_m(j, h), z = centre_m(k, h);
+        const double s_along = t_axis == 2 ? z : y;
+        const double y_plane = grid.dimension() == 3 ? y : 0.0;
+        for (long kw = k_lo; kw <= k_hi; ++kw) {
+          const double c = centres[static_cast<std::size_t>(kw - k_lo)] + wall_offset(params, grid, 0, kw, s_along, y_plane);
+          // Same half-open rule as below: cells with (x - c + t/2)/h in [0, t/h).
+          const double first = (c - 0.5 * w.thickness) / h - 0.5;  // index whose centre sits on the lower edge
+          const int i0 = std::max(b.lo[0], static_cast<int>(std::ceil(first - 1e-9)));
+          const int i1 = std::min(b.hi[0], static_cast<int>(std::ceil(first + w.thickness / h - 1e-9)));
+          for (int i = i0; i < i1; ++i) grown.at(i, j, k) = phase::wall;
+        }
+      }
+  }
+  for (int k = b.lo[2]; k < b.hi[2] && domains; ++k)
     for (int j = b.lo[1]; j < b.hi[1]; ++j)
       for (int i = b.lo[0]; i < b.hi[0]; ++i) {
         const double x = centre_m(i, h), y = centre_m(j, h), z = centre_m(k, h);
