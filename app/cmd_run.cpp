@@ -1,9 +1,11 @@
 // `ionpath run CONFIG`: build the structure and run the configured virtual experiment.
+#include <cstdio>
 #include <iostream>
 
 #include "app/commands.hpp"
 #include "app/conductivity_experiment.hpp"
 #include "app/config_loading.hpp"
+#include "io/atomic_file.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/vtk_writer.hpp"
 #include "solver/petsc_options.hpp"
@@ -38,6 +40,29 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
     const Structure* structure = &s;
     if (axis != config->geometry.transport_axis) structure = &(rebuilt = build_structure(axis_config));
     const Structure& sa = *structure;
+    using Type = io::ExperimentConfig::Type;
+    const Type type = config->experiment.type;
+    if (type == Type::transference_linear) {
+      const TransferenceResult t = run_transference_linear(sa, axis_config, axis);
+      if (ctx.rank == 0)
+        std::printf("  axis %c: linear Bruce-Vincent t+ = %.4f (sigma_eff %.5g mS/cm; Wiener bound %.4f)\n", "xyz"[axis],
+                    t.t_plus, 10.0 * t.total.sigma_eff, t.bound);
+      axes.push_back(to_json(t));
+      continue;
+    }
+    if (type == Type::arrhenius) {
+      const ArrheniusResult a = run_arrhenius(sa, axis_config, axis);
+      if (ctx.rank == 0)
+        std::printf("  axis %c: E_a = %.3f +- %.3f kJ/mol from ln(sigma) (R2 %.6f), %.3f kJ/mol from ln(sigma T)\n",
+                    "xyz"[axis], 1e-3 * a.fit.activation_energy_J_mol, 1e-3 * a.fit.activation_energy_stderr_J_mol,
+                    a.fit.r_squared, 1e-3 * a.fit.activation_energy_sigmaT_J_mol);
+      axes.push_back(to_json(a));
+      if (ctx.rank == 0)
+        io::write_text_atomically(dir / (std::string("arrhenius_") + "xyz"[axis] + ".csv"),
+                                  arrhenius_csv(a, "# ionpath " + provenance.ionpath_version + " (" + provenance.git_describe +
+                                                       "), " + config->source.string() + ", " + provenance.date_utc + "\n"));
+      continue;
+    }
     const bool fields = config->output.fields && axis == config->experiment.axes.front();
     const AxisResult r = run_conductivity(sa, axis_config, axis, fields);
     if (ctx.rank == 0) std::cout << describe(r);
@@ -54,7 +79,8 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
       if (config->output.hdf5) io::write_hdf5(dir / "fields.h5", layout, f, provenance);
     }
   }
-  nlohmann::json summary = {{"experiment", "conductivity"}, {"axes", axes}, {"provenance", to_json(provenance)}};
+  static const char* names[] = {"conductivity", "conductivity", "tortuosity", "transference_linear", "arrhenius"};
+  nlohmann::json summary = {{"experiment", names[static_cast<int>(config->experiment.type)]}, {"axes", axes}, {"provenance", to_json(provenance)}};
   write_json(dir / "summary.json", summary, ctx.rank);
   if (ctx.rank == 0) std::cout << "  wrote " << dir.string() << "/summary.json\n";
   return exit_ok;

@@ -38,32 +38,113 @@ nlohmann::json variant_json(const solver::ConductivityResult& r, double sigma_re
 
 }  // namespace
 
-std::vector<double> cell_conductivity(const Structure& s, const io::RunConfig& config, bool geometric) {
+std::vector<double> cell_conductivity(const Structure& s, const io::RunConfig& config, ConductivityKind kind) {
   std::array<std::array<double, 3>, 256> by_label{};
-  const auto& ref = config.phase(config.experiment.reference_phase);
-  const auto ref_sigma = physics::phase_conductivity(ref, config.electrolyte).total();
+  std::array<bool, 256> known{};
+  const auto ref_sigma = physics::phase_conductivity(config.phase(config.experiment.reference_phase), config.electrolyte).total();
   for (const auto& p : s.table.phases()) {
-    if (geometric) {
+    known[p.label] = true;
+    if (kind == ConductivityKind::geometric) {
       const bool conducts = p.label == mesh::phase::gel || p.label == mesh::phase::interface;
       by_label[p.label] = conducts ? ref_sigma : std::array<double, 3>{0, 0, 0};
       continue;
     }
     try {
-      by_label[p.label] = physics::phase_conductivity(config.phase(p.name), config.electrolyte).total();
+      const auto sp = physics::phase_conductivity(config.phase(p.name), config.electrolyte);
+      by_label[p.label] = kind == ConductivityKind::total ? sp.total() : sp.plus;
     } catch (const std::out_of_range&) {
-      by_label[p.label] = {-1, -1, -1};  // flagged below if present
+      known[p.label] = false;  // reported below if such cells exist
     }
   }
   std::vector<double> sigma(3 * s.labels.labels().size());
   std::size_t c = 0;
   for (const mesh::Label l : s.labels.labels()) {
-    if (by_label[l][0] < 0)
+    if (!known[l])
       throw std::runtime_error("phase '" + s.table.name_of(l) + "' has no material parameters (phases." +
                                s.table.name_of(l) + " in the config)");
     for (int a = 0; a < 3; ++a) sigma[3 * c + a] = by_label[l][a];
     ++c;
   }
   return sigma;
+}
+
+namespace {
+
+solver::ConductivityOptions options_for(const io::RunConfig& config, int axis, bool keep_fields) {
+  solver::ConductivityOptions opt;
+  opt.axis = axis;
+  opt.ksp.rtol = std::min(1e-10, 1e-2 * config.experiment.accuracy);
+  opt.keep_fields = keep_fields;
+  return opt;
+}
+
+}  // namespace
+
+TransferenceResult run_transference_linear(const Structure& s, const io::RunConfig& config, int axis) {
+  TransferenceResult r;
+  r.axis = axis;
+  const auto opt = options_for(config, axis, false);
+  r.total = solver::solve_conductivity(*s.domain, cell_conductivity(s, config, ConductivityKind::total), opt);
+  const auto plus = cell_conductivity(s, config, ConductivityKind::li_only);
+  r.li_only = solver::solve_conductivity(*s.domain, plus, opt);
+  r.t_plus = r.total.sigma_eff > 0.0 ? r.li_only.sigma_eff / r.total.sigma_eff : 0.0;
+  double sum = 0.0;
+  for (std::size_t c = 0; c < plus.size() / 3; ++c) sum += plus[3 * c + static_cast<std::size_t>(axis)];
+  MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_DOUBLE, MPI_SUM, s.domain->comm());
+  r.mean_sigma_plus_S_m = sum / static_cast<double>(config.grid.n_total());
+  r.bound = r.total.sigma_eff > 0.0 ? r.mean_sigma_plus_S_m / r.total.sigma_eff : 0.0;
+  return r;
+}
+
+nlohmann::json to_json(const TransferenceResult& r) {
+  return {{"axis", axis_name(r.axis)},
+          {"t_plus_linear", r.t_plus},
+          {"sigma_eff_S_m", r.total.sigma_eff},
+          {"sigma_plus_eff_S_m", r.li_only.sigma_eff},
+          {"mean_sigma_plus_S_m", r.mean_sigma_plus_S_m},
+          {"wiener_bound_t_plus", r.bound},
+          {"ksp_iterations", {r.total.solve.iterations, r.li_only.solve.iterations}},
+          {"definition", "t+ = G[sigma+]/G[sigma+ + sigma-], linear Bruce-Vincent limit with ideal reversible Li "
+                         "electrodes (spec 1.6); bound <sigma+>/sigma_eff (spec 7.3)"}};
+}
+
+ArrheniusResult run_arrhenius(const Structure& s, const io::RunConfig& config, int axis) {
+  ArrheniusResult r;
+  r.axis = axis;
+  for (const double T : config.experiment.temperatures_K) {
+    io::RunConfig at_T = config;
+    at_T.electrolyte.temperature_K = T;
+    const auto res = solver::solve_conductivity(*s.domain, cell_conductivity(s, at_T, ConductivityKind::total),
+                                                options_for(config, axis, false));
+    r.T_K.push_back(T);
+    r.sigma_S_m.push_back(res.sigma_eff);
+  }
+  r.fit = physics::fit_arrhenius(r.T_K, r.sigma_S_m);
+  return r;
+}
+
+nlohmann::json to_json(const ArrheniusResult& r) {
+  return {{"axis", axis_name(r.axis)},
+          {"T_K", r.T_K},
+          {"sigma_S_m", r.sigma_S_m},
+          {"E_a_ln_sigma_kJ_mol", r.fit.activation_energy_J_mol * 1e-3},
+          {"E_a_ln_sigma_stderr_kJ_mol", r.fit.activation_energy_stderr_J_mol * 1e-3},
+          {"r_squared_ln_sigma", r.fit.r_squared},
+          {"E_a_ln_sigmaT_kJ_mol", r.fit.activation_energy_sigmaT_J_mol * 1e-3},
+          {"E_a_ln_sigmaT_stderr_kJ_mol", r.fit.activation_energy_sigmaT_stderr_J_mol * 1e-3},
+          {"r_squared_ln_sigmaT", r.fit.r_squared_sigmaT}};
+}
+
+std::string arrhenius_csv(const ArrheniusResult& r, const std::string& header) {
+  std::string out = header;
+  out += "T_K,T_C,invT_1000_K,sigma_S_m,sigma_mS_cm,log10_sigma\n";
+  char buf[256];
+  for (std::size_t i = 0; i < r.T_K.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%.2f,%.2f,%.6f,%.9g,%.9g,%.6f\n", r.T_K[i], r.T_K[i] - 273.15, 1000.0 / r.T_K[i],
+                  r.sigma_S_m[i], 10.0 * r.sigma_S_m[i], std::log10(r.sigma_S_m[i]));
+    out += buf;
+  }
+  return out;
 }
 
 AxisResult run_conductivity(const Structure& s, const io::RunConfig& config, int axis, bool keep_fields) {
@@ -76,13 +157,10 @@ AxisResult run_conductivity(const Structure& s, const io::RunConfig& config, int
     if (ref_label && p.label == *ref_label) r.eps_ref = p.volume_fraction;
     if (p.label == mesh::phase::gel || p.label == mesh::phase::interface) r.eps_conducting += p.volume_fraction;
   }
-  solver::ConductivityOptions opt;
-  opt.axis = axis;
-  opt.ksp.rtol = std::min(1e-10, 1e-2 * config.experiment.accuracy);
-  opt.keep_fields = keep_fields;
-  r.effective = solver::solve_conductivity(*s.domain, cell_conductivity(s, config, false), opt);
-  opt.keep_fields = false;
-  r.geometric = solver::solve_conductivity(*s.domain, cell_conductivity(s, config, true), opt);
+  r.effective = solver::solve_conductivity(*s.domain, cell_conductivity(s, config, ConductivityKind::total),
+                                           options_for(config, axis, keep_fields));
+  r.geometric = solver::solve_conductivity(*s.domain, cell_conductivity(s, config, ConductivityKind::geometric),
+                                           options_for(config, axis, false));
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/structure.hpp"
+#include "physics/arrhenius_fit.hpp"
 #include "solver/conduction.hpp"
 
 namespace ionpath::app {
@@ -18,9 +19,35 @@ struct AxisResult {
   double eps_conducting = 0.0;     ///< gel + interface volume fraction (geometric variant)
 };
 
+/// What a per-cell conductivity field holds: the total or the Li+ conductivity of every phase,
+/// or the `geometric` variant (gel and interface conduct as the reference phase, others 0).
+enum class ConductivityKind { total, li_only, geometric };
+
 /// Per-cell diagonal conductivity tensor (S/m), 3 per owned cell, from the phase materials.
-/// `geometric`: gel and interface conduct with the reference phase's conductivity, others 0.
-[[nodiscard]] std::vector<double> cell_conductivity(const Structure& s, const io::RunConfig& config, bool geometric);
+[[nodiscard]] std::vector<double> cell_conductivity(const Structure& s, const io::RunConfig& config, ConductivityKind kind);
+
+/// Linear Bruce-Vincent shortcut (spec §1.6): t+ = G[sigma+] / G[sigma+ + sigma-], with the
+/// Wiener feasibility bound <sigma+> / sigma_eff (spec §7.3).
+struct TransferenceResult {
+  int axis = 2;
+  solver::ConductivityResult total, li_only;
+  double t_plus = 0.0;
+  double mean_sigma_plus_S_m = 0.0;  ///< volume average of the Li+ conductivity along the axis
+  double bound = 0.0;                ///< <sigma+> / sigma_eff
+};
+[[nodiscard]] TransferenceResult run_transference_linear(const Structure& s, const io::RunConfig& config, int axis);
+[[nodiscard]] nlohmann::json to_json(const TransferenceResult& r);
+
+/// Arrhenius sweep (spec §5.4): sigma_eff along `axis` at every experiment temperature.
+struct ArrheniusResult {
+  int axis = 2;
+  std::vector<double> T_K, sigma_S_m;
+  physics::ArrheniusFit fit;
+};
+[[nodiscard]] ArrheniusResult run_arrhenius(const Structure& s, const io::RunConfig& config, int axis);
+[[nodiscard]] nlohmann::json to_json(const ArrheniusResult& r);
+/// CSV table T_K,T_C,invT_1000_K,sigma_S_m,sigma_mS_cm,log10_sigma with `#` provenance lines.
+[[nodiscard]] std::string arrhenius_csv(const ArrheniusResult& r, const std::string& header);
 
 [[nodiscard]] AxisResult run_conductivity(const Structure& s, const io::RunConfig& config, int axis, bool keep_fields);
 [[nodiscard]] nlohmann::json to_json(const AxisResult& r);

@@ -199,7 +199,8 @@ physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, cons
 ExperimentConfig read_experiment(MapReader r) {
   ExperimentConfig x;
   x.type = static_cast<ExperimentConfig::Type>(
-      r.choice("type", {"none", "conductivity", "tortuosity"}, 0, "virtual experiment run by `ionpath run`"));
+      r.choice("type", {"none", "conductivity", "tortuosity", "transference_linear", "arrhenius"}, 0,
+               "virtual experiment run by `ionpath run` (none = conductivity)"));
   const YAML::Node axes = r.raw("axes", "list of x, y, z", "driving axes (default: the transport axis)");
   if (axes.IsDefined()) {
     x.axes.clear();
@@ -214,6 +215,18 @@ ExperimentConfig read_experiment(MapReader r) {
   }
   x.accuracy = r.number("accuracy", 1e-6, Range{1e-12, 0.1}, "requested relative accuracy of sigma_eff");
   x.reference_phase = r.text("reference_phase", "gel", "phase whose bulk conductivity defines sigma_rel and tau");
+  const YAML::Node temps = r.raw("temperatures_K", "list of numbers", "arrhenius: temperatures (default 273.15 to 338.15 K by 5 K)");
+  if (temps.IsDefined()) {
+    if (!temps.IsSequence() || temps.size() < 2) r.context().fail(temps, r.key_path("temperatures_K"), "expected a list of at least two temperatures");
+    for (const auto& t : temps) {
+      double v = 0.0;
+      if (!t.IsScalar() || !YAML::convert<double>::decode(t, v) || !(v > 0.0))
+        r.context().fail(t, r.key_path("temperatures_K"), "temperatures must be positive numbers (K)");
+      x.temperatures_K.push_back(v);
+    }
+  } else {
+    for (int i = 0; i <= 13; ++i) x.temperatures_K.push_back(273.15 + 5.0 * i);
+  }
   r.finish();
   return x;
 }

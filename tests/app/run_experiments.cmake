@@ -1,0 +1,31 @@
+# ionpath run: linear Bruce-Vincent t+ on parallel walls (exact: sum phi sigma+ / sum phi sigma)
+# and the Arrhenius sweep of a homogeneous gel (ln(sigma T) fit returns E_a = 20 kJ/mol exactly).
+function(run_case name)
+  execute_process(COMMAND ${MPIEXEC} -n 2 --oversubscribe ${IONPATH} run ${ARGN} --output ${WORK}/${name}
+                  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "${name} failed (${status}):\n${out}${err}")
+  endif()
+endfunction()
+function(check_close what value expected tol)
+  execute_process(COMMAND python3 -c "import sys; v,e,t=map(float,sys.argv[1:]); sys.exit(0 if abs(v-e)<=t*abs(e) else 1)"
+                          ${value} ${expected} ${tol} RESULT_VARIABLE bad)
+  if(bad)
+    message(FATAL_ERROR "${what} = ${value}, expected ${expected} (rtol ${tol})")
+  endif()
+endfunction()
+
+run_case(transference ${WALLS} --set experiment.type=transference_linear --set "experiment.axes=[z]")
+file(READ ${WORK}/transference/summary.json s)
+string(JSON tp GET ${s} axes 0 t_plus_linear)
+# gel: sigma 0.0632, t+ 0.42 (75 %); wall along z: sigma 0.0316, t+ 0.8 (25 %).
+check_close("t+ parallel walls" ${tp} 0.4742857142857143 1e-9)
+
+run_case(arrhenius ${GEL} --set experiment.type=arrhenius --set "grid.n_cells=[6,6,8]")
+file(READ ${WORK}/arrhenius/summary.json s)
+string(JSON ea GET ${s} axes 0 E_a_ln_sigmaT_kJ_mol)
+check_close("E_a from ln(sigma T)" ${ea} 20.0 1e-8)
+if(NOT EXISTS ${WORK}/arrhenius/arrhenius_z.csv)
+  message(FATAL_ERROR "missing arrhenius_z.csv")
+endif()
+message(STATUS "t+ = ${tp}, E_a = ${ea} kJ/mol")
