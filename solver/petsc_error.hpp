@@ -1,5 +1,7 @@
 #pragma once
 /// Converts PETSc error codes into C++ exceptions outside PETSc callbacks (style guide §3.1).
+/// (Not named PetscError: PetscCall expands to a call of ::PetscError, which a class of that name
+/// in this namespace would hide.)
 #include <petscsys.h>
 
 #include <stdexcept>
@@ -7,9 +9,9 @@
 
 namespace ionpath::solver {
 
-class PetscError : public std::runtime_error {
+class PetscFailure : public std::runtime_error {
  public:
-  PetscError(PetscErrorCode code, const char* expr)
+  PetscFailure(PetscErrorCode code, const char* expr)
       : std::runtime_error(std::string("PETSc error ") + std::to_string(static_cast<int>(code)) + " in " + expr),
         code_(code) {}
   [[nodiscard]] PetscErrorCode code() const noexcept { return code_; }
@@ -22,5 +24,5 @@ class PetscError : public std::runtime_error {
 
 #define IONPATH_PETSC_CALL(expr)                                                  \
   do {                                                                            \
-    if (const PetscErrorCode ionpath_ierr_ = (expr)) throw ::ionpath::solver::PetscError(ionpath_ierr_, #expr); \
+    if (const PetscErrorCode ionpath_ierr_ = (expr)) throw ::ionpath::solver::PetscFailure(ionpath_ierr_, #expr); \
   } while (0)
