@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/bruce_vincent.hpp"
 #include "app/commands.hpp"
 #include "app/conductivity_experiment.hpp"
 #include "app/config_loading.hpp"
@@ -50,6 +51,14 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
       axes.push_back(to_json(t));
       continue;
     }
+    if (type == Type::bruce_vincent) {
+      const BruceVincentResult b = run_bruce_vincent(sa, axis_config, axis);
+      if (ctx.rank == 0)
+        std::printf("  axis %c: Bruce-Vincent t+ = %.5f at %.1f mV (I0 %.4g A, Is %.4g A; linear %.5f; %d Newton its)\n",
+                    "xyz"[axis], b.t_plus, 1e3 * b.voltage_V, b.I0_A, b.Is_A, b.t_plus_linear, b.steady.newton_iterations);
+      axes.push_back(to_json(b));
+      continue;
+    }
     if (type == Type::arrhenius) {
       const ArrheniusResult a = run_arrhenius(sa, axis_config, axis);
       if (ctx.rank == 0)
@@ -79,7 +88,8 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
       if (config->output.hdf5) io::write_hdf5(dir / "fields.h5", layout, f, provenance);
     }
   }
-  static const char* names[] = {"conductivity", "conductivity", "tortuosity", "transference_linear", "arrhenius"};
+  static const char* names[] = {"conductivity", "conductivity", "tortuosity", "transference_linear", "arrhenius",
+                                "bruce_vincent"};
   nlohmann::json summary = {{"experiment", names[static_cast<int>(config->experiment.type)]}, {"axes", axes}, {"provenance", to_json(provenance)}};
   write_json(dir / "summary.json", summary, ctx.rank);
   if (ctx.rank == 0) std::cout << "  wrote " << dir.string() << "/summary.json\n";

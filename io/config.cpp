@@ -199,7 +199,7 @@ physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, cons
 ExperimentConfig read_experiment(MapReader r) {
   ExperimentConfig x;
   x.type = static_cast<ExperimentConfig::Type>(
-      r.choice("type", {"none", "conductivity", "tortuosity", "transference_linear", "arrhenius"}, 0,
+      r.choice("type", {"none", "conductivity", "tortuosity", "transference_linear", "arrhenius", "bruce_vincent"}, 0,
                "virtual experiment run by `ionpath run` (none = conductivity)"));
   const YAML::Node axes = r.raw("axes", "list of x, y, z", "driving axes (default: the transport axis)");
   if (axes.IsDefined()) {
@@ -215,6 +215,7 @@ ExperimentConfig read_experiment(MapReader r) {
   }
   x.accuracy = r.number("accuracy", 1e-6, Range{1e-12, 0.1}, "requested relative accuracy of sigma_eff");
   x.reference_phase = r.text("reference_phase", "gel", "phase whose bulk conductivity defines sigma_rel and tau");
+  x.voltage_V = r.number("voltage_V", 0.010, Range{-1.0, 1.0}, "bruce_vincent: potential step between the Li electrodes (V)");
   const YAML::Node temps = r.raw("temperatures_K", "list of numbers", "arrhenius: temperatures (default 273.15 to 338.15 K by 5 K)");
   if (temps.IsDefined()) {
     if (!temps.IsSequence() || temps.size() < 2) r.context().fail(temps, r.key_path("temperatures_K"), "expected a list of at least two temperatures");

@@ -18,11 +18,12 @@ enum class Model { conduction, electroneutral, pnp };
 
 /// Virtual experiment run by `ionpath run`.
 struct ExperimentConfig {
-  enum class Type { none, conductivity, tortuosity, transference_linear, arrhenius } type = Type::none;
+  enum class Type { none, conductivity, tortuosity, transference_linear, arrhenius, bruce_vincent } type = Type::none;
   std::vector<int> axes{2};       ///< driving axes (0 = x, 1 = y, 2 = z)
   double accuracy = 1e-6;         ///< requested relative accuracy of sigma_eff
   std::string reference_phase = "gel";
-  std::vector<double> temperatures_K;  ///< arrhenius sweep (default 273.15, 278.15, ..., 338.15 K)
+  std::vector<double> temperatures_K;
+  double voltage_V = 0.010;        ///< bruce_vincent: applied potential step  ///< arrhenius sweep (default 273.15, 278.15, ..., 338.15 K)
 };
 
 struct OutputConfig {

@@ -33,6 +33,7 @@ double face_drop(const FaceConductances& faces, const GhostedView<const double>&
 
 ConductivityResult solve_conductivity(const Domain& domain, std::span<const double> sigma_xyz,
                                       const ConductivityOptions& options) {
+  if (options.op == ConductionOperator::matrix_free) return solve_conductivity_matrix_free(domain, sigma_xyz, options);
   const int a = options.axis;
   const int dim = domain.dimension();
   if (a < 0 || a >= dim) throw std::invalid_argument("solve_conductivity: axis " + std::to_string(a) + " out of range");

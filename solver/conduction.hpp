@@ -9,13 +9,24 @@
 #include "solver/components.hpp"
 #include "solver/conduction_system.hpp"
 #include "solver/domain.hpp"
+#include "solver/matrix_free_mg.hpp"
 
 namespace ionpath::solver {
+
+/// assembled: AIJ + GAMG/MG (the verified reference). matrix_free: stencil MatShell + geometric
+/// multigrid on face conductances (solver/matrix_free_mg.hpp), KSP prefix `<ksp.prefix>mf_`.
+enum class ConductionOperator { assembled, matrix_free };
 
 struct ConductivityOptions {
   int axis = 2;             ///< driving axis (x, y or z); must not be periodic in the Domain
   KspSettings ksp{};        ///< prefix `cond_`, rtol 1e-10 by default
   bool keep_fields = false; ///< fill potential and current_density
+  ConductionOperator op = ConductionOperator::assembled;
+  /// Requested relative accuracy of sigma_eff (spec §9.5), matrix_free only; 0 = use ksp.rtol.
+  /// Then rtol = 1e-2 * accuracy, and the solve is tightened 100x once if the flux balance
+  /// exceeds accuracy / 10.
+  double accuracy = 0.0;
+  MatrixFreeSettings matrix_free{};
 };
 
 struct ConductivityResult {
@@ -37,6 +48,11 @@ struct ConductivityResult {
 /// sigma_xyz: diagonal conductivity tensor (sigma_x, sigma_y, sigma_z) per owned cell, x fastest.
 [[nodiscard]] ConductivityResult solve_conductivity(const Domain& domain, std::span<const double> sigma_xyz,
                                                     const ConductivityOptions& options = {});
+
+/// The matrix-free path of solve_conductivity (same result definitions).
+[[nodiscard]] ConductivityResult solve_conductivity_matrix_free(const Domain& domain,
+                                                                std::span<const double> sigma_xyz,
+                                                                const ConductivityOptions& options);
 
 /// Tortuosity factor tau = eps_ref sigma_ref / sigma_eff (infinite when sigma_eff <= 0).
 [[nodiscard]] inline double tortuosity_factor(double eps_ref, double sigma_ref, double sigma_eff) noexcept {

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "physics/electroneutral.hpp"
+#include "solver/components.hpp"
 #include "solver/conduction_system.hpp"
 #include "solver/ghost_exchange.hpp"
 #include "solver/petsc_error.hpp"
@@ -25,6 +26,7 @@ struct Context {
   ElectroneutralInput input;
   std::array<std::vector<double>, 3> Dp, Dm;  // ghosted, per axis
   std::vector<double> X, kappa;                // ghosted / owned
+  double inactive_fraction = 0.0;              // owned cells left out (summed over ranks later)
   std::vector<std::uint8_t> active;            // ghosted: some species moves in the cell
   std::vector<PetscInt> l2g;                   // ghosted local (dof-interlaced) -> global index
   PetscInt anchor_row = -1;                    // global row of the inventory constraint (-1: none)
@@ -224,11 +226,22 @@ void setup(Context& ctx, const Domain& d, const ElectroneutralInput& in) {
   }
   ctx.X = ghosted(d, ex, in.X, 1, 0);
   ctx.kappa.assign(in.capacity.begin(), in.capacity.end());
-  const std::size_t n_ghost = d.ghosted().n_cells();
-  ctx.active.assign(n_ghost, 0);
-  for (std::size_t c = 0; c < n_ghost; ++c)
-    for (int a = 0; a < 3; ++a)
-      if (ctx.Dp[static_cast<std::size_t>(a)][c] > 0.0 || ctx.Dm[static_cast<std::size_t>(a)][c] > 0.0) ctx.active[c] = 1;
+  // Cells that conduct and are connected to the electrodes: clusters touching no electrode face
+  // (and, when the anion is held by the inventory row, clusters touching only one) would leave
+  // mu undetermined, so they become identity rows, as in the conduction solver (spec §3.9).
+  const bool fixes_anion = in.low.kind == ElectrodeKind::reservoir || in.high.kind == ElectrodeKind::reservoir;
+  std::vector<double> transport(3 * n_own);
+  for (std::size_t c = 0; c < transport.size(); ++c) transport[c] = in.D_plus[c] + in.D_minus[c];
+  const AxisFlags flags = flags_from_tensor(transport);
+  const BoxFace faces[2] = {{d.transport_axis(), 0}, {d.transport_axis(), 1}};
+  const ComponentLabels labels = label_components(d, flags);
+  const ActiveCells kept =
+      fixes_anion ? classify_components(d, flags, labels, std::span(faces, 2), {}, ActiveRule::touch_any)
+                  : classify_components(d, flags, labels, std::span(faces, 1), std::span(faces + 1, 1), ActiveRule::touch_both);
+  const auto active_ghosted = ex.exchange(std::vector<double>(kept.active.begin(), kept.active.end()));
+  ctx.active.assign(active_ghosted.begin(), active_ghosted.end());
+  ctx.inactive_fraction = 0.0;
+  for (std::size_t c = 0; c < n_own; ++c) ctx.inactive_fraction += kept.active[c] ? 0.0 : 1.0;
   ISLocalToGlobalMapping map = nullptr;
   IONPATH_PETSC_CALL(DMGetLocalToGlobalMapping(d.dm(), &map));
   const PetscInt* idx = nullptr;
@@ -240,7 +253,6 @@ void setup(Context& ctx, const Domain& d, const ElectroneutralInput& in) {
   ctx.n_cells = d.grid().n_total();
   // Inventory constraint when no face fixes mu-: anchor = the active owned cell with the smallest
   // global row over all ranks; target = anion content at equilibrium (mu = 0).
-  const bool fixes_anion = in.low.kind == ElectrodeKind::reservoir || in.high.kind == ElectrodeKind::reservoir;
   if (!fixes_anion) {
     const mesh::Box& own = d.owned();
     long long best = std::numeric_limits<long long>::max();
@@ -362,6 +374,9 @@ ElectroneutralResult solve_electroneutral_steady(const Domain& domain, const Ele
           out.psi.push_back(on ? mp - std::log(st.c_plus) : 0.0);
         }
   }
+  double inactive = ctx.inactive_fraction;
+  MPI_Allreduce(MPI_IN_PLACE, &inactive, 1, MPI_DOUBLE, MPI_SUM, domain.comm());
+  out.inactive_fraction = inactive / static_cast<double>(domain.grid().n_total());
   out.li_flux_in_low = ctx.li_in_low;
   out.li_flux_in_high = ctx.li_in_high;
   return out;

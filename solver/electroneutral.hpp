@@ -37,6 +37,7 @@ struct ElectroneutralResult {
   /// Li+ flux into the domain through the low / high electrode face (summed over face cells,
   /// dimensionless: D0 c0 L0 per unit of ... multiply by F D0 c0 / L0 times the face area in L0^2).
   double li_flux_in_low = 0.0, li_flux_in_high = 0.0;
+  double inactive_fraction = 0.0;     ///< cells left out: no transport, or not connected to the electrodes
   bool inventory_constraint = false;  ///< true when no face fixes mu-: total anion content is held
   int newton_iterations = 0;
   int linear_iterations = 0;

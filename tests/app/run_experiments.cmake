@@ -29,3 +29,17 @@ if(NOT EXISTS ${WORK}/arrhenius/arrhenius_z.csv)
   message(FATAL_ERROR "missing arrhenius_z.csv")
 endif()
 message(STATUS "t+ = ${tp}, E_a = ${ea} kJ/mol")
+
+# Bruce-Vincent from the steady electroneutral solve: homogeneous gel at 10 mV gives
+# t+ tanh(u)/u (spec §8 item 6); a charged-wall composite at 1 mV equals the linear shortcut.
+run_case(bv_gel ${GEL} --set experiment.type=bruce_vincent --set "grid.n_cells=[3,3,40]")
+file(READ ${WORK}/bv_gel/summary.json s)
+string(JSON bv GET ${s} axes 0 t_plus)
+check_close("Bruce-Vincent t+ of the gel at 10 mV" ${bv} 0.4186795 2e-4)
+run_case(bv_walls ${WALLS} --set experiment.type=bruce_vincent --set "experiment.axes=[z]" --set experiment.voltage_V=0.001
+         --set phases.wall.fixed_charge_mol_m3=500)
+file(READ ${WORK}/bv_walls/summary.json s)
+string(JSON bv GET ${s} axes 0 t_plus)
+string(JSON lin GET ${s} axes 0 t_plus_linear)
+check_close("steady vs linear t+ (charged walls, 1 mV)" ${bv} ${lin} 2e-3)
+message(STATUS "Bruce-Vincent: walls t+ ${bv} vs linear ${lin}")

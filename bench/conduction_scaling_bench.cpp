@@ -1,0 +1,196 @@
+// Conduction scaling benchmark (docs/performance.md): random clay platelets in an N^3 box
+// (mesh::generate_block, Poisson placement, isotropic), one sigma_eff solve along z, JSON on stdout.
+// Usage (key=value, any order; PETSc options after them are passed through):
+//   mpiexec -n 2 conduction_scaling_bench N=256 op=mf accuracy=1e-4 clay_sigma=0 fraction=0.13
+//     aspect=20 thickness_vox=1.5 seed=1 reference=0 stream_GBs=26 apply_reps=10
+// op = mf (matrix-free multigrid) | assembled (AIJ + the cond_ recipe). reference=1 adds a tight
+// solve (matrix-free, double faces, accuracy 1e-10) and reports the relative error of sigma_eff.
+#include <mpi.h>
+#include <petscsys.h>
+#include <petsctime.h>
+#include <sys/resource.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mesh/generate.hpp"
+#include "solver/conduction.hpp"
+#include "solver/petsc_error.hpp"
+
+namespace {
+
+using namespace ionpath;
+
+std::map<std::string, std::string> parse(int argc, char** argv) {
+  std::map<std::string, std::string> kv;
+  for (int i = 1; i < argc; ++i) {
+    const std::string s = argv[i];
+    const auto eq = s.find('=');
+    if (eq != std::string::npos && s[0] != '-') kv[s.substr(0, eq)] = s.substr(eq + 1);
+  }
+  return kv;
+}
+
+double get(const std::map<std::string, std::string>& kv, const std::string& key, double fallback) {
+  const auto it = kv.find(key);
+  return it == kv.end() ? fallback : std::atof(it->second.c_str());
+}
+
+double peak_rss_bytes_sum(MPI_Comm comm) {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  double b = static_cast<double>(ru.ru_maxrss) * 1024.0;  // Linux: kilobytes
+  MPI_Allreduce(MPI_IN_PLACE, &b, 1, MPI_DOUBLE, MPI_SUM, comm);
+  return b;
+}
+
+double now() {
+  PetscLogDouble t = 0;
+  PetscTime(&t);
+  return t;
+}
+
+/// Time per fine-level operator apply, slowest rank, best of `reps` blocks of 5.
+double time_apply(const solver::MatrixFreeHierarchy& H, int reps) {
+  solver::VecHandle x, y;
+  IONPATH_PETSC_CALL(MatCreateVecs(H.fine_operator(), x.out(), y.out()));
+  IONPATH_PETSC_CALL(VecSet(x, 1.0));
+  double best = 1e300;
+  for (int r = 0; r < reps; ++r) {
+    MPI_Barrier(PETSC_COMM_WORLD);
+    const double t0 = now();
+    for (int q = 0; q < 5; ++q) IONPATH_PETSC_CALL(MatMult(H.fine_operator(), x, y));
+    double dt = (now() - t0) / 5.0;
+    MPI_Allreduce(MPI_IN_PLACE, &dt, 1, MPI_DOUBLE, MPI_MAX, PETSC_COMM_WORLD);
+    best = std::min(best, dt);
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) return 1;
+  int status = 0;
+  try {
+    const double t_start = now();
+    const auto kv = parse(argc, argv);
+    const int n = static_cast<int>(get(kv, "N", 64));
+    const bool mf = kv.count("op") == 0 || kv.at("op") == "mf";
+    const double accuracy = get(kv, "accuracy", 1e-4);
+    const double clay_sigma = get(kv, "clay_sigma", 0.0);
+    const double fraction = get(kv, "fraction", 0.13);
+    const double aspect = get(kv, "aspect", 20.0);
+    const double thickness_vox = get(kv, "thickness_vox", 1.5);
+    const auto seed = static_cast<std::uint64_t>(get(kv, "seed", 1));
+    const bool reference = get(kv, "reference", 0) != 0;
+    const double stream = get(kv, "stream_GBs", 0.0);
+    const int apply_reps = static_cast<int>(get(kv, "apply_reps", 10));
+    const solver::MatrixFreeSettings defaults;
+    const double coarse_scale = get(kv, "coarse_scale", defaults.coarse_scale);
+    const int smooth = static_cast<int>(get(kv, "smooth", defaults.smoothing_steps));
+    const double cheb_low = get(kv, "cheb_low", defaults.cheb_low);
+    const double face_prec = get(kv, "face_double", -1);
+
+    const double h = 1e-6;
+    const mesh::Grid grid{{n, n, n}, h};
+    solver::DomainOptions dopt;
+    dopt.transport_axis = 2;
+    const solver::Domain domain(grid, dopt);
+
+    // Structure: isotropic Poisson platelets, thickness_vox voxels thick, aspect ratio `aspect`.
+    mesh::GeometryParams geo;
+    mesh::RandomPlateletsParams plate;
+    plate.thickness_m = thickness_vox * h;
+    plate.diameter_m = aspect * thickness_vox * h;
+    plate.volume_fraction = fraction;
+    plate.placement = mesh::PlacementKind::poisson;
+    plate.orientation = mesh::OrientationKind::isotropic;
+    geo.structure = plate;
+    geo.seed = seed;
+    const mesh::SumInPlace sum = [&](std::span<double> v) {
+      MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_SUM, domain.comm());
+    };
+    const double t_gen0 = now();
+    std::vector<double> sigma;
+    double achieved = 0.0;
+    {
+      const mesh::GeneratedBlock block = mesh::generate_block(grid, geo, domain.owned(), sum);
+      achieved = block.info.achieved_clay_fraction;
+      const auto labels = block.labels.labels();
+      sigma.resize(3 * labels.size());
+      for (std::size_t c = 0; c < labels.size(); ++c) {
+        const double s = mesh::is_clay_like(labels[c]) ? clay_sigma : 1.0;
+        sigma[3 * c] = sigma[3 * c + 1] = sigma[3 * c + 2] = s;
+      }
+    }
+    const double t_gen = now() - t_gen0;
+
+    solver::ConductivityOptions opt;
+    opt.axis = 2;
+    opt.op = mf ? solver::ConductionOperator::matrix_free : solver::ConductionOperator::assembled;
+    opt.accuracy = mf ? accuracy : 0.0;
+    if (!mf) opt.ksp.rtol = 1e-2 * accuracy;
+    opt.matrix_free.coarse_scale = coarse_scale;
+    opt.matrix_free.smoothing_steps = smooth;
+    opt.matrix_free.cheb_low = cheb_low;
+    if (face_prec >= 0)
+      opt.matrix_free.face_precision =
+          face_prec > 0 ? solver::FacePrecision::double_precision : solver::FacePrecision::single;
+
+    const double t_solve0 = now();
+    const solver::ConductivityResult r = solver::solve_conductivity(domain, sigma, opt);
+    const double t_solve = now() - t_solve0;
+    const double t_total = now() - t_start;
+    const double rss = peak_rss_bytes_sum(domain.comm());
+
+    // Operator apply bandwidth (a separate hierarchy with the same settings, after the timed run).
+    double t_apply = 0.0, bytes_apply = 0.0;
+    int n_levels = 0;
+    if (mf && r.percolating) {
+      const solver::ActiveCells act =
+          solver::electrode_active_cells(domain, solver::flags_from_tensor(sigma), opt.axis);
+      const bool dbl = opt.matrix_free.face_precision == solver::FacePrecision::double_precision ||
+                       (opt.matrix_free.face_precision == solver::FacePrecision::automatic && !(accuracy >= 1e-6));
+      const solver::MatrixFreeHierarchy H(domain, sigma, act.active, solver::DirichletFaces::electrodes(2).on, dbl,
+                                          opt.matrix_free);
+      n_levels = H.n_levels();
+      t_apply = time_apply(H, apply_reps);
+      // Per cell: x copied into the ghosted vector (read 8 + write 8), read 8, y written 8, 3 faces.
+      bytes_apply = static_cast<double>(grid.n_total()) * (32.0 + 3.0 * (dbl ? 8.0 : 4.0));
+    }
+
+    double sigma_ref = 0.0;
+    if (reference && r.percolating) {
+      solver::ConductivityOptions ro = opt;
+      ro.op = solver::ConductionOperator::matrix_free;
+      ro.accuracy = 1e-10;
+      ro.matrix_free.face_precision = solver::FacePrecision::double_precision;
+      sigma_ref = solver::solve_conductivity(domain, sigma, ro).sigma_eff;
+    }
+
+    if (domain.rank() == 0) {
+      const double voxels = static_cast<double>(grid.n_total());
+      std::printf("{\"N\": %d, \"ranks\": %d, \"op\": \"%s\", \"clay_sigma\": %g, \"clay_fraction\": %.4f, "
+                  "\"accuracy\": %g, \"iterations\": %d, \"levels\": %d, \"generate_s\": %.3f, \"setup_s\": %.3f, "
+                  "\"solve_s\": %.3f, \"solve_call_s\": %.3f, \"total_s\": %.3f, \"voxels_per_s\": %.4g, "
+                  "\"bytes_per_voxel\": %.1f, \"sigma_eff\": %.12g, \"sigma_eff_energy\": %.12g, "
+                  "\"flux_balance\": %.3g, \"inactive_fraction\": %.4f, \"apply_s\": %.5f, "
+                  "\"apply_GBs\": %.2f, \"stream_GBs\": %.2f, \"sigma_ref\": %.12g, \"rel_error\": %.3g}\n",
+                  n, domain.n_ranks(), mf ? "mf" : "assembled", clay_sigma, achieved, accuracy, r.solve.iterations,
+                  n_levels, t_gen, r.solve.setup_time_s, r.solve.solve_time_s, t_solve, t_total,
+                  voxels / t_solve, rss / voxels, r.sigma_eff, r.sigma_eff_energy, r.flux_balance,
+                  r.inactive_fraction(), t_apply, t_apply > 0 ? bytes_apply / t_apply * 1e-9 : 0.0, stream,
+                  sigma_ref, sigma_ref > 0 ? std::abs(r.sigma_eff - sigma_ref) / sigma_ref : 0.0);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    status = 1;
+  }
+  if (PetscFinalize() != 0) return 1;
+  return status;
+}

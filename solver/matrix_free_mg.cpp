@@ -1,0 +1,529 @@
+#include "solver/matrix_free_mg.hpp"
+
+#include <petscdmda.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "solver/conduction_faces.hpp"
+#include "solver/petsc_error.hpp"
+
+// PETSc callbacks live outside namespace ionpath::solver: PetscCall names ::PetscError, which
+// the solver's exception class of the same name would hide.
+namespace ionpath_mf {
+namespace {
+using ionpath::solver::StencilLevel;
+namespace mesh = ionpath::mesh;
+
+struct Events {
+  PetscLogEvent apply = 0, prolong = 0, restrict_ = 0;
+};
+const Events& events() {
+  static const Events e = [] {
+    Events r;
+    PetscLogEventRegister("IonpathMfApply", MAT_CLASSID, &r.apply);
+    PetscLogEventRegister("IonpathMfProlong", MAT_CLASSID, &r.prolong);
+    PetscLogEventRegister("IonpathMfRestrict", MAT_CLASSID, &r.restrict_);
+    return r;
+  }();
+  return e;
+}
+
+/// y = A x on the owned box. Zero ghosts outside non-periodic sides make Dirichlet faces add
+/// T x_K to the diagonal only; cells without faces (removed) are identity rows.
+template <typename T, int Dim>
+void stencil_kernel(const StencilLevel& L, const T* tx, const T* ty, const T* tz, const double* xl, double* y) {
+  const mesh::Box& o = L.owned;
+  const mesh::Box& g = L.ghosted;
+  const std::ptrdiff_t gx = g.extent(0);
+  const std::ptrdiff_t gxy = gx * g.extent(1);
+  const std::ptrdiff_t ex = o.extent(0);
+  const std::ptrdiff_t exy = ex * o.extent(1);
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      const double* __restrict xr = xl + g.offset(o.lo[0], j, k);
+      const T* __restrict fx = tx + L.face_box[0].offset(o.lo[0], j, k);
+      const T* __restrict fy = ty + L.face_box[1].offset(o.lo[0], j, k);
+      double* __restrict yr = y + o.offset(o.lo[0], j, k);
+      if constexpr (Dim == 3) {
+        const T* __restrict fz = tz + L.face_box[2].offset(o.lo[0], j, k);
+        for (std::ptrdiff_t i = 0; i < ex; ++i) {
+          const double w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex], b = fz[i], t = fz[i + exy];
+          const double d = w + e + s + n + b + t;
+          const double v = d * xr[i] - w * xr[i - 1] - e * xr[i + 1] - s * xr[i - gx] - n * xr[i + gx] -
+                           b * xr[i - gxy] - t * xr[i + gxy];
+          yr[i] = d == 0.0 ? xr[i] : v;
+        }
+      } else {
+        for (std::ptrdiff_t i = 0; i < ex; ++i) {
+          const double w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex];
+          const double d = w + e + s + n;
+          const double v = d * xr[i] - w * xr[i - 1] - e * xr[i + 1] - s * xr[i - gx] - n * xr[i + gx];
+          yr[i] = d == 0.0 ? xr[i] : v;
+        }
+      }
+    }
+}
+
+template <typename T>
+void diagonal_kernel(const StencilLevel& L, const T* tx, const T* ty, const T* tz, double* y) {
+  const mesh::Box& o = L.owned;
+  const std::ptrdiff_t ex = o.extent(0);
+  const std::ptrdiff_t exy = ex * o.extent(1);
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      const T* fx = tx + L.face_box[0].offset(o.lo[0], j, k);
+      const T* fy = ty + L.face_box[1].offset(o.lo[0], j, k);
+      double* yr = y + o.offset(o.lo[0], j, k);
+      for (std::ptrdiff_t i = 0; i < ex; ++i) {
+        double d = double(fx[i]) + double(fx[i + 1]) + double(fy[i]) + double(fy[i + ex]);
+        if (L.dim == 3) {
+          const T* fz = tz + L.face_box[2].offset(o.lo[0], j, k);
+          d += double(fz[i]) + double(fz[i + exy]);
+        }
+        yr[i] = d == 0.0 ? 1.0 : d;
+      }
+    }
+}
+
+PetscErrorCode shell_mult(Mat A, Vec x, Vec y) {
+  PetscFunctionBeginUser;
+  StencilLevel* L = nullptr;
+  PetscCall(MatShellGetContext(A, &L));
+  PetscCall(PetscLogEventBegin(events().apply, A, x, y, 0));
+  PetscCall(DMGlobalToLocalBegin(L->dm, x, INSERT_VALUES, L->local));
+  PetscCall(DMGlobalToLocalEnd(L->dm, x, INSERT_VALUES, L->local));
+  const PetscScalar* xl = nullptr;
+  PetscScalar* yv = nullptr;
+  PetscCall(VecGetArrayRead(L->local, &xl));
+  PetscCall(VecGetArrayWrite(y, &yv));
+  if (L->double_faces) {
+    if (L->dim == 3)
+      stencil_kernel<double, 3>(*L, L->td[0].data(), L->td[1].data(), L->td[2].data(), xl, yv);
+    else
+      stencil_kernel<double, 2>(*L, L->td[0].data(), L->td[1].data(), nullptr, xl, yv);
+  } else {
+    if (L->dim == 3)
+      stencil_kernel<float, 3>(*L, L->tf[0].data(), L->tf[1].data(), L->tf[2].data(), xl, yv);
+    else
+      stencil_kernel<float, 2>(*L, L->tf[0].data(), L->tf[1].data(), nullptr, xl, yv);
+  }
+  PetscCall(VecRestoreArrayRead(L->local, &xl));
+  PetscCall(VecRestoreArrayWrite(y, &yv));
+  const PetscLogDouble flops = (L->dim == 3 ? 19.0 : 13.0) * static_cast<double>(L->n_owned());
+  PetscCall(PetscLogFlops(flops));
+  PetscCall(PetscLogEventEnd(events().apply, A, x, y, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode shell_diagonal(Mat A, Vec d) {
+  PetscFunctionBeginUser;
+  StencilLevel* L = nullptr;
+  PetscCall(MatShellGetContext(A, &L));
+  PetscScalar* dv = nullptr;
+  PetscCall(VecGetArrayWrite(d, &dv));
+  if (L->double_faces)
+    diagonal_kernel<double>(*L, L->td[0].data(), L->td[1].data(), L->td[2].data(), dv);
+  else
+    diagonal_kernel<float>(*L, L->tf[0].data(), L->tf[1].data(), L->tf[2].data(), dv);
+  PetscCall(VecRestoreArrayWrite(d, &dv));
+  PetscFunctionReturn(0);
+}
+
+/// Piecewise-constant prolongation from `coarse` to `fine` (removed fine cells get nothing) and
+/// its transpose, the restriction. Ownership is aligned, so no communication.
+struct Transfer {
+  const StencilLevel* coarse = nullptr;
+  const StencilLevel* fine = nullptr;
+};
+
+/// add: y_f += P x_c (transpose = false) or y_c += P^T x_f (transpose = true).
+void transfer_kernel(const Transfer& t, const double* in, double* out, bool transpose) {
+  const StencilLevel& f = *t.fine;
+  const StencilLevel& c = *t.coarse;
+  const mesh::Box& o = f.owned;
+  const int sx = c.coarsened[0] ? 1 : 0, sy = c.coarsened[1] ? 1 : 0, sz = c.coarsened[2] ? 1 : 0;
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      const std::size_t frow = o.offset(o.lo[0], j, k);
+      const std::size_t crow = c.owned.offset(c.owned.lo[0], j >> sy, k >> sz);
+      const int c0 = c.owned.lo[0];
+      const std::uint8_t* act = f.active.data() + frow;
+      if (transpose) {
+        for (int i = o.lo[0]; i < o.hi[0]; ++i)
+          if (act[i - o.lo[0]]) out[crow + ((i >> sx) - c0)] += in[frow + (i - o.lo[0])];
+      } else {
+        for (int i = o.lo[0]; i < o.hi[0]; ++i)
+          if (act[i - o.lo[0]]) out[frow + (i - o.lo[0])] += in[crow + ((i >> sx) - c0)];
+      }
+    }
+}
+
+PetscErrorCode transfer_apply(Mat P, Vec x, Vec y, bool transpose, bool add) {
+  PetscFunctionBeginUser;
+  Transfer* t = nullptr;
+  PetscCall(MatShellGetContext(P, &t));
+  const PetscLogEvent ev = transpose ? events().restrict_ : events().prolong;
+  PetscCall(PetscLogEventBegin(ev, P, x, y, 0));
+  if (!add) PetscCall(VecSet(y, 0.0));
+  const PetscScalar* xv = nullptr;
+  PetscScalar* yv = nullptr;
+  PetscCall(VecGetArrayRead(x, &xv));
+  PetscCall(VecGetArray(y, &yv));
+  transfer_kernel(*t, xv, yv, transpose);
+  PetscCall(VecRestoreArrayRead(x, &xv));
+  PetscCall(VecRestoreArray(y, &yv));
+  PetscCall(PetscLogEventEnd(ev, P, x, y, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode transfer_mult(Mat P, Vec x, Vec y) { return transfer_apply(P, x, y, false, false); }
+PetscErrorCode transfer_mult_t(Mat P, Vec x, Vec y) { return transfer_apply(P, x, y, true, false); }
+PetscErrorCode transfer_mult_add(Mat P, Vec x, Vec y, Vec z) {
+  PetscFunctionBeginUser;
+  if (y != z) PetscCall(VecCopy(y, z));
+  PetscCall(transfer_apply(P, x, z, false, true));
+  PetscFunctionReturn(0);
+}
+PetscErrorCode transfer_mult_t_add(Mat P, Vec x, Vec y, Vec z) {
+  PetscFunctionBeginUser;
+  if (y != z) PetscCall(VecCopy(y, z));
+  PetscCall(transfer_apply(P, x, z, true, true));
+  PetscFunctionReturn(0);
+}
+PetscErrorCode transfer_destroy(Mat P) {
+  PetscFunctionBeginUser;
+  Transfer* t = nullptr;
+  PetscCall(MatShellGetContext(P, &t));
+  delete t;
+  PetscFunctionReturn(0);
+}
+
+}  // namespace
+}  // namespace ionpath_mf
+
+namespace ionpath::solver {
+namespace {
+using namespace ionpath_mf;
+using Ranges = std::array<std::vector<PetscInt>, 3>;  // cells per process along each axis
+
+/// Creates the DMDA, boxes and shell of a level with the given ownership ranges.
+std::unique_ptr<StencilLevel> make_level(MPI_Comm comm, int dim, const mesh::Index3& n,
+                                         const std::array<bool, 3>& periodic, const Ranges& ranges) {
+  auto L = std::make_unique<StencilLevel>();
+  L->dim = dim;
+  L->n = n;
+  L->periodic = periodic;
+  const auto bt = [&](int a) { return periodic[a] ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_GHOSTED; };
+  const auto np = [&](int a) { return static_cast<PetscInt>(ranges[a].size()); };
+  if (dim == 3) {
+    IONPATH_PETSC_CALL(DMDACreate3d(comm, bt(0), bt(1), bt(2), DMDA_STENCIL_STAR, n[0], n[1], n[2], np(0), np(1),
+                                    np(2), 1, 1, ranges[0].data(), ranges[1].data(), ranges[2].data(),
+                                    L->dm.out()));
+  } else {
+    IONPATH_PETSC_CALL(DMDACreate2d(comm, bt(0), bt(1), DMDA_STENCIL_STAR, n[0], n[1], np(0), np(1), 1, 1,
+                                    ranges[0].data(), ranges[1].data(), L->dm.out()));
+  }
+  IONPATH_PETSC_CALL(DMSetUp(L->dm));
+  PetscInt xs = 0, ys = 0, zs = 0, xm = 0, ym = 0, zm = 0;
+  IONPATH_PETSC_CALL(DMDAGetCorners(L->dm, &xs, &ys, &zs, &xm, &ym, &zm));
+  L->owned = mesh::Box{{int(xs), int(ys), int(zs)}, {int(xs + xm), int(ys + ym), int(zs + zm)}};
+  IONPATH_PETSC_CALL(DMDAGetGhostCorners(L->dm, &xs, &ys, &zs, &xm, &ym, &zm));
+  L->ghosted = mesh::Box{{int(xs), int(ys), int(zs)}, {int(xs + xm), int(ys + ym), int(zs + zm)}};
+  if (dim == 2) {
+    L->owned.lo[2] = L->ghosted.lo[2] = 0;
+    L->owned.hi[2] = L->ghosted.hi[2] = 1;
+  }
+  for (int a = 0; a < 3; ++a) {
+    L->face_box[a] = L->owned;
+    if (a < dim) L->face_box[a].hi[a] += 1;
+  }
+  IONPATH_PETSC_CALL(DMCreateLocalVector(L->dm, L->local.out()));
+  IONPATH_PETSC_CALL(VecSet(L->local, 0.0));  // ghosts outside non-periodic sides stay zero
+  const auto n_local = static_cast<PetscInt>(L->n_owned());
+  IONPATH_PETSC_CALL(MatCreateShell(comm, n_local, n_local, PETSC_DETERMINE, PETSC_DETERMINE, L.get(), L->op.out()));
+  IONPATH_PETSC_CALL(MatShellSetOperation(L->op, MATOP_MULT, reinterpret_cast<void (*)(void)>(shell_mult)));
+  IONPATH_PETSC_CALL(
+      MatShellSetOperation(L->op, MATOP_GET_DIAGONAL, reinterpret_cast<void (*)(void)>(shell_diagonal)));
+  IONPATH_PETSC_CALL(MatSetOption(L->op, MAT_SYMMETRIC, PETSC_TRUE));
+  IONPATH_PETSC_CALL(MatSetOption(L->op, MAT_SPD, PETSC_TRUE));
+  return L;
+}
+
+Ranges ownership_ranges(DM dm, int dim) {
+  PetscInt m = 1, n = 1, p = 1;
+  IONPATH_PETSC_CALL(DMDAGetInfo(dm, nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr, nullptr,
+                                 nullptr, nullptr, nullptr));
+  const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
+  IONPATH_PETSC_CALL(DMDAGetOwnershipRanges(dm, &lx, &ly, &lz));
+  Ranges r;
+  r[0].assign(lx, lx + m);
+  r[1].assign(ly, ly + n);
+  if (dim == 3) r[2].assign(lz, lz + p);
+  return r;
+}
+
+/// Fine faces from the cell tensor (spec §3.2), removed cells masked out.
+void fill_fine_faces(StencilLevel& L, std::span<const double> sigma_xyz, std::span<const std::uint8_t> active,
+                     const std::array<std::array<bool, 2>, 3>& dirichlet) {
+  VecHandle global;
+  IONPATH_PETSC_CALL(DMCreateGlobalVector(L.dm, global.out()));
+  const std::size_t n_own = L.n_owned();
+  for (int a = 0; a < 3; ++a) {
+    const std::size_t n_faces = L.face_box[a].n_cells();
+    if (L.double_faces)
+      L.td[a].assign(a < L.dim ? n_faces : 0, 0.0);
+    else
+      L.tf[a].assign(a < L.dim ? n_faces : 0, 0.0f);
+    if (a >= L.dim) continue;
+    PetscScalar* g = nullptr;
+    IONPATH_PETSC_CALL(VecGetArrayWrite(global, &g));
+    for (std::size_t c = 0; c < n_own; ++c) g[c] = active[c] ? sigma_xyz[3 * c + a] : 0.0;
+    IONPATH_PETSC_CALL(VecRestoreArrayWrite(global, &g));
+    IONPATH_PETSC_CALL(DMGlobalToLocalBegin(L.dm, global, INSERT_VALUES, L.local));
+    IONPATH_PETSC_CALL(DMGlobalToLocalEnd(L.dm, global, INSERT_VALUES, L.local));
+    const PetscScalar* l = nullptr;
+    IONPATH_PETSC_CALL(VecGetArrayRead(L.local, &l));
+    const GhostedView<const PetscScalar> s(l, L.ghosted, 1);
+    const mesh::Box& fb = L.face_box[a];
+    for (int k = fb.lo[2]; k < fb.hi[2]; ++k)
+      for (int j = fb.lo[1]; j < fb.hi[1]; ++j)
+        for (int i = fb.lo[0]; i < fb.hi[0]; ++i) {
+          const mesh::Index3 r{i, j, k};
+          mesh::Index3 lo = r;
+          lo[a] -= 1;
+          double t = 0.0;
+          if (L.is_boundary(a, r[a])) {
+            const int side = r[a] == 0 ? 0 : 1;
+            const mesh::Index3 cell = side == 0 ? r : lo;
+            if (dirichlet[a][side]) t = 2.0 * std::max(0.0, s(cell[0], cell[1], cell[2]));
+          } else {
+            t = harmonic_face_mean(s(lo[0], lo[1], lo[2]), s(i, j, k));
+          }
+          const std::size_t idx = fb.offset(i, j, k);
+          if (L.double_faces)
+            L.td[a][idx] = t;
+          else
+            L.tf[a][idx] = static_cast<float>(t);
+        }
+    IONPATH_PETSC_CALL(VecRestoreArrayRead(L.local, &l));
+  }
+  IONPATH_PETSC_CALL(VecSet(L.local, 0.0));
+  L.active.assign(active.begin(), active.end());
+}
+
+/// Coarse faces: scale * sum of the fine faces crossing each coarse face (Q0 Galerkin).
+void fill_coarse_faces(StencilLevel& C, const StencilLevel& F, double scale) {
+  const auto child_range = [&](int b, int I) {
+    if (!C.coarsened[b]) return std::array<int, 2>{I, I + 1};
+    return std::array<int, 2>{2 * I, std::min(2 * I + 2, F.n[b])};
+  };
+  for (int a = 0; a < 3; ++a) {
+    C.tf[a].assign(a < C.dim ? C.face_box[a].n_cells() : 0, 0.0f);
+    if (a >= C.dim) continue;
+    const mesh::Box& fb = C.face_box[a];
+    for (int k = fb.lo[2]; k < fb.hi[2]; ++k)
+      for (int j = fb.lo[1]; j < fb.hi[1]; ++j)
+        for (int i = fb.lo[0]; i < fb.hi[0]; ++i) {
+          const mesh::Index3 I{i, j, k};
+          std::array<std::array<int, 2>, 3> rg{};
+          for (int b = 0; b < 3; ++b) {
+            if (b == a) {
+              const int fi = C.coarsened[a] ? std::min(2 * I[a], F.n[a]) : I[a];
+              rg[b] = {fi, fi + 1};
+            } else {
+              rg[b] = b < C.dim ? child_range(b, I[b]) : std::array<int, 2>{0, 1};
+            }
+          }
+          double sum = 0.0;
+          for (int z = rg[2][0]; z < rg[2][1]; ++z)
+            for (int y = rg[1][0]; y < rg[1][1]; ++y)
+              for (int x = rg[0][0]; x < rg[0][1]; ++x) sum += F.face(a, F.face_box[a].offset(x, y, z));
+          C.tf[a][fb.offset(i, j, k)] = static_cast<float>(scale * sum);
+        }
+  }
+  C.active.assign(C.n_owned(), 0);
+  const mesh::Box& o = F.owned;
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j)
+      for (int i = o.lo[0]; i < o.hi[0]; ++i)
+        if (F.active[o.offset(i, j, k)])
+          C.active[C.owned.offset(C.coarsened[0] ? i / 2 : i, C.coarsened[1] ? j / 2 : j, C.coarsened[2] ? k / 2 : k)] =
+              1;
+}
+
+/// Assembled operator of a level (used for the coarsest one).
+MatHandle assemble_level(const StencilLevel& L) {
+  MatHandle A;
+  IONPATH_PETSC_CALL(DMCreateMatrix(L.dm, A.out()));
+  const mesh::Box& o = L.owned;
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j)
+      for (int i = o.lo[0]; i < o.hi[0]; ++i) {
+        std::array<MatStencil, 7> cols{};
+        std::array<PetscScalar, 7> vals{};
+        cols[0].i = i;
+        cols[0].j = j;
+        cols[0].k = k;
+        int m = 1;
+        double diag = 0.0;
+        for (int a = 0; a < L.dim; ++a)
+          for (int d : {0, 1}) {
+            mesh::Index3 f{i, j, k};
+            f[a] += d;
+            const double t = L.face(a, L.face_box[a].offset(f[0], f[1], f[2]));
+            if (t == 0.0) continue;
+            diag += t;
+            if (L.is_boundary(a, f[a])) continue;
+            mesh::Index3 nb{i, j, k};
+            nb[a] += d == 0 ? -1 : 1;
+            cols[m].i = nb[0];
+            cols[m].j = nb[1];
+            cols[m].k = nb[2];
+            vals[m] = -t;
+            ++m;
+          }
+        vals[0] = diag == 0.0 ? 1.0 : diag;
+        IONPATH_PETSC_CALL(MatSetValuesStencil(A, 1, cols.data(), m, cols.data(), vals.data(), ADD_VALUES));
+      }
+  IONPATH_PETSC_CALL(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  IONPATH_PETSC_CALL(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  IONPATH_PETSC_CALL(MatSetOption(A, MAT_SPD, PETSC_TRUE));
+  return A;
+}
+
+}  // namespace
+
+void apply_stencil(const StencilLevel& level, Vec x, Vec y) { IONPATH_PETSC_CALL(MatMult(level.op, x, y)); }
+
+MatrixFreeHierarchy::MatrixFreeHierarchy(const Domain& domain, std::span<const double> sigma_xyz,
+                                         std::span<const std::uint8_t> active,
+                                         const std::array<std::array<bool, 2>, 3>& dirichlet, bool double_fine_faces,
+                                         const MatrixFreeSettings& settings)
+    : settings_(settings) {
+  static_cast<void>(events());
+  const int dim = domain.dimension();
+  if (sigma_xyz.size() != 3 * domain.owned().n_cells() || active.size() != domain.owned().n_cells())
+    throw std::invalid_argument("MatrixFreeHierarchy: sigma/active sizes do not match the owned box");
+  std::array<bool, 3> periodic{};
+  for (int a = 0; a < 3; ++a) periodic[a] = domain.periodic(a);
+  Ranges ranges = ownership_ranges(domain.dm(), dim);
+  auto fine = make_level(domain.comm(), dim, domain.grid().n_cells, periodic, ranges);
+  if (fine->owned != domain.owned()) throw std::logic_error("MatrixFreeHierarchy: ownership differs from Domain");
+  fine->double_faces = double_fine_faces;
+  fill_fine_faces(*fine, sigma_xyz, active, dirichlet);
+  std::vector<std::unique_ptr<StencilLevel>> fine_first;
+  fine_first.push_back(std::move(fine));
+
+  while (static_cast<int>(fine_first.size()) < settings.max_levels) {
+    const StencilLevel& F = *fine_first.back();
+    const long long n_total = static_cast<long long>(F.n[0]) * F.n[1] * F.n[2];
+    if (n_total <= settings.coarsest_cells) break;
+    std::array<bool, 3> coarsen{};
+    bool any = false;
+    for (int a = 0; a < dim; ++a) {
+      bool even_starts = true;
+      PetscInt start = 0;
+      for (const PetscInt len : ranges[a]) {
+        even_starts = even_starts && start % 2 == 0;
+        start += len;
+      }
+      coarsen[a] = F.n[a] >= 4 && even_starts;
+      any = any || coarsen[a];
+    }
+    if (!any) break;
+    Ranges coarse_ranges = ranges;
+    mesh::Index3 nc = F.n;
+    for (int a = 0; a < dim; ++a) {
+      if (!coarsen[a]) continue;
+      nc[a] = (F.n[a] + 1) / 2;
+      PetscInt start = 0;
+      for (PetscInt& len : coarse_ranges[a]) {
+        const PetscInt end = start + len;
+        len = (end + 1) / 2 - start / 2;
+        start = end;
+      }
+    }
+    auto C = make_level(domain.comm(), dim, nc, periodic, coarse_ranges);
+    C->coarsened = coarsen;
+    fill_coarse_faces(*C, F, settings.coarse_scale);
+    fine_first.push_back(std::move(C));
+    ranges = coarse_ranges;
+  }
+  levels_.assign(std::make_move_iterator(fine_first.rbegin()), std::make_move_iterator(fine_first.rend()));
+
+  for (int l = 0; l + 1 < n_levels(); ++l) {
+    auto* t = new Transfer{levels_[l].get(), levels_[l + 1].get()};
+    MatHandle P;
+    const auto nf = static_cast<PetscInt>(t->fine->n_owned());
+    const auto nc = static_cast<PetscInt>(t->coarse->n_owned());
+    IONPATH_PETSC_CALL(MatCreateShell(domain.comm(), nf, nc, PETSC_DETERMINE, PETSC_DETERMINE, t, P.out()));
+    IONPATH_PETSC_CALL(MatShellSetOperation(P, MATOP_MULT, reinterpret_cast<void (*)(void)>(transfer_mult)));
+    IONPATH_PETSC_CALL(
+        MatShellSetOperation(P, MATOP_MULT_TRANSPOSE, reinterpret_cast<void (*)(void)>(transfer_mult_t)));
+    IONPATH_PETSC_CALL(MatShellSetOperation(P, MATOP_MULT_ADD, reinterpret_cast<void (*)(void)>(transfer_mult_add)));
+    IONPATH_PETSC_CALL(
+        MatShellSetOperation(P, MATOP_MULT_TRANSPOSE_ADD, reinterpret_cast<void (*)(void)>(transfer_mult_t_add)));
+    IONPATH_PETSC_CALL(MatShellSetOperation(P, MATOP_DESTROY, reinterpret_cast<void (*)(void)>(transfer_destroy)));
+    interpolations_.push_back(std::move(P));
+  }
+  coarse_matrix_ = assemble_level(*levels_.front());
+}
+
+MatrixFreeHierarchy::~MatrixFreeHierarchy() = default;
+
+void MatrixFreeHierarchy::setup_pc(PC pc, const std::string& prefix) const {
+  static_cast<void>(prefix);
+  const int L = n_levels();
+  IONPATH_PETSC_CALL(PCSetType(pc, PCMG));
+  IONPATH_PETSC_CALL(PCMGSetLevels(pc, L, nullptr));
+  IONPATH_PETSC_CALL(PCMGSetType(pc, PC_MG_MULTIPLICATIVE));
+  IONPATH_PETSC_CALL(PCMGSetCycleType(pc, PC_MG_CYCLE_W));  // W: Q0 aggregation degrades less (docs/performance.md)
+  IONPATH_PETSC_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
+  for (int l = 1; l < L; ++l) {
+    IONPATH_PETSC_CALL(PCMGSetInterpolation(pc, l, interpolations_[l - 1]));
+    KSP s = nullptr;
+    IONPATH_PETSC_CALL(PCMGGetSmoother(pc, l, &s));
+    IONPATH_PETSC_CALL(KSPSetOperators(s, levels_[l]->op, levels_[l]->op));
+    IONPATH_PETSC_CALL(KSPSetType(s, KSPCHEBYSHEV));
+    IONPATH_PETSC_CALL(KSPChebyshevSetEigenvalues(s, settings_.cheb_high, settings_.cheb_low));
+    IONPATH_PETSC_CALL(KSPChebyshevEstEigSet(s, 0.0, 0.0, 0.0, 0.0));
+    IONPATH_PETSC_CALL(KSPSetTolerances(s, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, settings_.smoothing_steps));
+    IONPATH_PETSC_CALL(KSPSetNormType(s, KSP_NORM_NONE));
+    PC spc = nullptr;
+    IONPATH_PETSC_CALL(KSPGetPC(s, &spc));
+    IONPATH_PETSC_CALL(PCSetType(spc, PCJACOBI));
+  }
+  KSP coarse = nullptr;
+  IONPATH_PETSC_CALL(PCMGGetCoarseSolve(pc, &coarse));
+  IONPATH_PETSC_CALL(KSPSetOperators(coarse, coarse_matrix_, coarse_matrix_));
+  IONPATH_PETSC_CALL(KSPSetType(coarse, KSPPREONLY));
+  PC cpc = nullptr;
+  IONPATH_PETSC_CALL(KSPGetPC(coarse, &cpc));
+  int size = 1;
+  MPI_Comm_size(PetscObjectComm(reinterpret_cast<PetscObject>(pc)), &size);
+  IONPATH_PETSC_CALL(PCSetType(cpc, size > 1 ? PCREDUNDANT : PCLU));
+}
+
+const double* MatrixFreeHierarchy::ghosted_fine(Vec x) const {
+  const StencilLevel& F = finest();
+  IONPATH_PETSC_CALL(DMGlobalToLocalBegin(F.dm, x, INSERT_VALUES, F.local));
+  IONPATH_PETSC_CALL(DMGlobalToLocalEnd(F.dm, x, INSERT_VALUES, F.local));
+  const PetscScalar* l = nullptr;
+  IONPATH_PETSC_CALL(VecGetArrayRead(F.local, &l));
+  return l;
+}
+
+void MatrixFreeHierarchy::restore_ghosted_fine() const {
+  const PetscScalar* l = nullptr;
+  IONPATH_PETSC_CALL(VecRestoreArrayRead(finest().local, &l));
+}
+
+std::size_t MatrixFreeHierarchy::face_bytes() const noexcept {
+  std::size_t b = 0;
+  for (const auto& L : levels_)
+    for (int a = 0; a < 3; ++a) b += L->tf[a].size() * sizeof(float) + L->td[a].size() * sizeof(double);
+  return b;
+}
+
+}  // namespace ionpath::solver

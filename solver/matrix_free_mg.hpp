@@ -1,0 +1,104 @@
+#pragma once
+/// Matrix-free conduction operator and its geometric multigrid hierarchy (spec §3.2, §3.9, §9.1).
+/// Each level stores only face conductances (one array per axis, low face of each owned cell) and
+/// applies the 7-point (5-point in 2D) stencil in one sweep, x innermost. Coarse levels aggregate
+/// 2 cells per coarsened axis; their faces are the Galerkin operator of the piecewise-constant
+/// prolongation (sum of the fine faces crossing the coarse face) times `coarse_scale`. The fine
+/// matrix is never assembled; only the coarsest level is, for a direct solve.
+#include <petscksp.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "mesh/grid.hpp"
+#include "solver/domain.hpp"
+#include "solver/petsc_handles.hpp"
+
+namespace ionpath::solver {
+
+/// Storage of the finest level's faces. Rounding every conductance by a relative 6e-8 changes
+/// sigma_eff by at most 6e-8 relative (sigma_eff is monotone and 1-homogeneous in the
+/// coefficients), so single precision is exact enough for accuracies >= 1e-6. Coarse levels
+/// (preconditioner only) always use single precision.
+enum class FacePrecision { automatic, single, double_precision };
+
+struct MatrixFreeSettings {
+  FacePrecision face_precision = FacePrecision::automatic;
+  /// Coarse faces = coarse_scale * (sum of crossing fine faces). 1 = exact Q0 Galerkin (2x too
+  /// stiff even for constant sigma); 0.5 matches a rediscretisation and is the smallest safe
+  /// value: below it the coarse correction over-shoots by more than 2x and CG sees an indefinite
+  /// preconditioner (measured: 0.3 fails on small grids). docs/performance.md has the sweep.
+  double coarse_scale = 0.5;
+  int max_levels = 16;
+  long long coarsest_cells = 4096;  ///< stop coarsening at or below this many cells
+  int smoothing_steps = 3;          ///< Chebyshev/Jacobi iterations per pre- and post-smoothing
+  /// Chebyshev interval [cheb_low, cheb_high] on the spectrum of D^{-1}A (upper bound 2 for
+  /// these M-matrices), so no eigenvalue estimation (and its work vectors) is needed.
+  double cheb_low = 0.3;
+  double cheb_high = 2.0;
+};
+
+/// One level: a scalar DMDA (periodic or DM_BOUNDARY_GHOSTED sides, zero ghosts outside the box
+/// stand for the homogeneous Dirichlet neighbour) and its face conductances.
+struct StencilLevel {
+  DmHandle dm;
+  int dim = 3;
+  mesh::Index3 n{1, 1, 1};
+  std::array<bool, 3> periodic{};
+  mesh::Box owned;
+  mesh::Box ghosted;
+  std::array<mesh::Box, 3> face_box{};
+  bool double_faces = false;
+  std::array<std::vector<float>, 3> tf;   ///< single-precision faces (face_box[a] layout)
+  std::array<std::vector<double>, 3> td;  ///< double faces (finest level on request)
+  std::vector<std::uint8_t> active;       ///< per owned cell; removed cells are identity rows
+  std::array<bool, 3> coarsened{};        ///< axes this level halves relative to the finer one
+  VecHandle local;                        ///< ghosted work vector for the apply
+  MatHandle op;                           ///< MATSHELL: mult, get_diagonal
+
+  [[nodiscard]] double face(int a, std::size_t idx) const noexcept {
+    return double_faces ? td[a][idx] : static_cast<double>(tf[a][idx]);
+  }
+  /// True when face index i along a lies on a non-periodic box side.
+  [[nodiscard]] bool is_boundary(int a, int i) const noexcept { return !periodic[a] && (i == 0 || i == n[a]); }
+  [[nodiscard]] std::size_t n_owned() const noexcept { return owned.n_cells(); }
+};
+
+/// The hierarchy, finest level last (PCMG numbering: level 0 is the coarsest).
+class MatrixFreeHierarchy {
+ public:
+  /// sigma_xyz: 3 doubles per owned cell; `active` per owned cell (removed cells get no faces);
+  /// `dirichlet[a][side]` marks electrode faces (T = 2 sigma of the boundary cell).
+  MatrixFreeHierarchy(const Domain& domain, std::span<const double> sigma_xyz, std::span<const std::uint8_t> active,
+                      const std::array<std::array<bool, 2>, 3>& dirichlet, bool double_fine_faces,
+                      const MatrixFreeSettings& settings);
+  ~MatrixFreeHierarchy();
+  MatrixFreeHierarchy(const MatrixFreeHierarchy&) = delete;
+  MatrixFreeHierarchy& operator=(const MatrixFreeHierarchy&) = delete;
+
+  [[nodiscard]] int n_levels() const noexcept { return static_cast<int>(levels_.size()); }
+  [[nodiscard]] const StencilLevel& level(int l) const noexcept { return *levels_[l]; }
+  [[nodiscard]] const StencilLevel& finest() const noexcept { return *levels_.back(); }
+  [[nodiscard]] Mat fine_operator() const noexcept { return levels_.back()->op.get(); }
+  /// Configures `pc` as PCMG on this hierarchy (Chebyshev/Jacobi smoothers, direct coarse solve).
+  void setup_pc(PC pc, const std::string& prefix) const;
+  /// Ghosted copy of a fine-level global vector (zero outside non-periodic sides).
+  [[nodiscard]] const double* ghosted_fine(Vec x) const;
+  void restore_ghosted_fine() const;
+  /// Bytes of face storage on all levels plus the assembled coarsest matrix estimate.
+  [[nodiscard]] std::size_t face_bytes() const noexcept;
+
+ private:
+  std::vector<std::unique_ptr<StencilLevel>> levels_;
+  std::vector<MatHandle> interpolations_;  ///< interpolations_[l]: level l -> l + 1 (MATSHELL)
+  MatHandle coarse_matrix_;                ///< assembled level 0
+  MatrixFreeSettings settings_;
+};
+
+/// y = A x for one level (also used by tests to compare with the assembled operator).
+void apply_stencil(const StencilLevel& level, Vec x, Vec y);
+
+}  // namespace ionpath::solver
