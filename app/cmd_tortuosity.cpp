@@ -31,6 +31,7 @@ struct TortuosityOptions {
   double accuracy = 1e-6;
   std::string output;
   std::string fields;
+  std::string solver = "matrix_free";  ///< matrix_free (fast path) | assembled (reference)
 };
 
 double peak_rss_bytes(MPI_Comm comm) {
@@ -110,6 +111,10 @@ int run(const TortuosityOptions& o, const RunContext& ctx) {
     opt.axis = axis;
     opt.ksp.rtol = std::min(1e-10, 1e-2 * o.accuracy);
     opt.keep_fields = !o.fields.empty();
+    if (o.solver == "matrix_free") {
+      opt.op = solver::ConductionOperator::matrix_free;
+      opt.accuracy = o.accuracy;
+    }
     const auto r = solver::solve_conductivity(*s.domain, sigma, opt);
     const double tau = solver::tortuosity_factor(eps, sigma_ref, r.sigma_eff);
     const char* name = axis == 0 ? "x" : axis == 1 ? "y" : "z";
@@ -124,6 +129,7 @@ int run(const TortuosityOptions& o, const RunContext& ctx) {
                        {"inactive_fraction", r.inactive_fraction()},
                        {"non_percolating_conducting_fraction", r.components.removed_conducting_fraction()},
                        {"flux_balance", r.flux_balance},
+                       {"solver", o.solver},
                        {"ksp_iterations", r.solve.iterations},
                        {"converged_reason", r.solve.converged_reason},
                        {"read_time_s", read_s},
@@ -188,6 +194,8 @@ void add_tortuosity_command(CLI::App& app, Action& action) {
   cmd->add_option("--accuracy", o->accuracy, "relative accuracy of sigma_eff")->check(CLI::Range(1e-12, 0.1));
   cmd->add_option("--output,-o", o->output, "JSON summary file");
   cmd->add_option("--fields", o->fields, "directory for potential and current density (ParaView, HDF5)");
+  cmd->add_option("--solver", o->solver, "matrix_free (geometric multigrid, fast) | assembled (AIJ + GAMG reference)")
+      ->check(CLI::IsMember({"matrix_free", "assembled"}));
   cmd->callback([&action, o] { action = [o](const RunContext& ctx) { return run(*o, ctx); }; });
 }
 
