@@ -1,0 +1,12 @@
+# Shared by the tests/app/*.cmake scripts: numeric comparison with a relative tolerance (CMake has
+# no floating-point math, so python3 does the arithmetic).
+function(check_close what value expected tol)
+  if("${value}" STREQUAL "")
+    message(FATAL_ERROR "${what}: missing")
+  endif()
+  execute_process(COMMAND python3 -c "import sys; v,e,t=map(float,sys.argv[1:]); sys.exit(0 if abs(v-e)<=t*abs(e) else 1)"
+                          ${value} ${expected} ${tol} RESULT_VARIABLE bad)
+  if(bad)
+    message(FATAL_ERROR "${what} = ${value}, expected ${expected} (rtol ${tol})")
+  endif()
+endfunction()
