@@ -1,5 +1,7 @@
 #include "app/bruce_vincent.hpp"
 
+#include "io/hdf5_writer.hpp"
+#include "io/vtk_writer.hpp"
 #include "physics/conductivity.hpp"
 
 namespace ionpath::app {
@@ -55,6 +57,34 @@ nlohmann::json to_json(const BruceVincentResult& r) {
           {"inactive_fraction", r.steady.inactive_fraction},
           {"definition", "t+ = I_s / I_0; I_0 from the conduction solve of the uniform Donnan state, I_s from the steady "
                          "electroneutral Nernst-Planck solve (anion inventory held)"}};
+}
+
+void write_bruce_vincent_fields(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
+                                const BruceVincentResult& r, const io::Provenance& provenance) {
+  const double c0 = config.electrolyte.salt_concentration_mol_m3;
+  const double VT = physics::thermal_voltage_V(config.electrolyte.temperature_K);
+  const auto& st = r.steady;
+  const std::size_t n = st.c_plus.size();
+  std::vector<double> cp(n), cm(n), ct(n), phi(n), mp(n), mm(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    cp[c] = c0 * st.c_plus[c];
+    cm[c] = c0 * st.c_minus[c];
+    ct[c] = cp[c] + cm[c];
+    phi[c] = VT * st.psi[c];
+    mp[c] = VT * st.mu_plus[c];
+    mm[c] = VT * st.mu_minus[c];
+  }
+  const io::FieldLayout layout{config.grid, s.domain->owned(), s.domain->comm()};
+  using D = std::span<const double>;
+  const std::vector<io::CellField> f{{"phase", "1", 1, s.labels.labels()}, {"c_plus", "mol/m3", 1, D(cp)},
+                                     {"c_minus", "mol/m3", 1, D(cm)},       {"c_salt", "mol/m3", 1, D(cm)},
+                                     {"c_total", "mol/m3", 1, D(ct)},       {"phi", "V", 1, D(phi)},
+                                     {"mu_plus_V", "V", 1, D(mp)},          {"mu_minus_V", "V", 1, D(mm)}};
+  if (config.output.vtk) {
+    const std::string file = io::write_vtk(dir, "bruce_vincent_steady", layout, f);
+    if (s.domain->rank() == 0) io::write_pvd(dir, "bruce_vincent_steady", {{0.0, file}});
+  }
+  if (config.output.hdf5) io::write_hdf5(dir / "bruce_vincent_steady.h5", layout, f, provenance);
 }
 
 }  // namespace ionpath::app

@@ -22,4 +22,9 @@ struct BruceVincentResult {
 [[nodiscard]] BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& config, int axis);
 [[nodiscard]] nlohmann::json to_json(const BruceVincentResult& r);
 
+/// Steady-state fields in SI for ParaView/HDF5: c_plus, c_minus, c_salt (= c-), c_total (mol/m3),
+/// phi (V, right electrode at 0), mu_plus_V, mu_minus_V (V_T mu), plus the phase labels.
+void write_bruce_vincent_fields(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
+                                const BruceVincentResult& r, const io::Provenance& provenance);
+
 }  // namespace ionpath::app

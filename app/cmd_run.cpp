@@ -57,6 +57,8 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
         std::printf("  axis %c: Bruce-Vincent t+ = %.5f at %.1f mV (I0 %.4g A, Is %.4g A; linear %.5f; %d Newton its)\n",
                     "xyz"[axis], b.t_plus, 1e3 * b.voltage_V, b.I0_A, b.Is_A, b.t_plus_linear, b.steady.newton_iterations);
       axes.push_back(to_json(b));
+      if (config->output.fields && axis == config->experiment.axes.front())
+        write_bruce_vincent_fields(dir, sa, axis_config, b, provenance);
       continue;
     }
     if (type == Type::arrhenius) {
