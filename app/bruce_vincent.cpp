@@ -18,12 +18,10 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
   std::vector<double> Dp, Dm, X;
   for (const mesh::Label l : s.labels.labels()) {
     const auto& m = config.phase(s.table.name_of(l));
-    const double dp = physics::diffusivity_at(m.temperature, m.D_plus_m2_s, T) / D0;
-    const double dm = physics::diffusivity_at(m.temperature, m.D_minus_m2_s, T) / D0;
+    const auto d = physics::phase_diffusivities(m, config.electrolyte);
     for (int a = 0; a < 3; ++a) {
-      const double f = a == m.sheet_normal_axis ? m.normal_to_inplane_ratio : 1.0;
-      Dp.push_back(f * dp);
-      Dm.push_back(f * dm);
+      Dp.push_back(d.plus[static_cast<std::size_t>(a)] / D0);
+      Dm.push_back(d.minus[static_cast<std::size_t>(a)] / D0);
     }
     X.push_back(m.fixed_charge_mol_m3 / c0);
   }

@@ -182,6 +182,10 @@ physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, cons
                                    "immobile negative sites X per accessible volume (mol/m3)");
   m.relative_permittivity = r.number("relative_permittivity", m.relative_permittivity, positive, "eps_r");
   m.capacity = r.number("capacity", m.capacity, Range{0.0, 1.0, true, false}, "accessible volume fraction kappa");
+  m.excess_li_sheet_conductance_S = r.number("excess_li_sheet_conductance_S", m.excess_li_sheet_conductance_S, non_negative,
+                                             "Sigma+ of internal polymer-MMT interfaces (S, spec §1.1)");
+  m.internal_interface_area_1_m = r.number("internal_interface_area_1_m", m.internal_interface_area_1_m, non_negative,
+                                           "interface area per volume a_v inside the phase (1/m); wall ~ 9e8");
   MapReader t = r.child("temperature", "temperature dependence of D (spec §1.8)");
   m.temperature.law = static_cast<physics::TemperatureLaw>(
       t.choice("law", {"constant", "arrhenius", "vtf"}, 1, "D(T) law"));

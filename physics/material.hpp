@@ -29,6 +29,10 @@ struct PhaseMaterial {
   double fixed_charge_mol_m3 = 0.0; ///< immobile negative sites X >= 0 per accessible volume
   double relative_permittivity = 20.0;
   double capacity = 1.0;            ///< accessible volume fraction kappa in (0, 1]
+  /// Internal polymer-MMT interfaces (spec §1.1): excess Li+ sheet conductance Sigma+ (S) times
+  /// the interface area per volume a_v (1/m) adds Sigma+ a_v to the in-plane Li+ conductivity.
+  double excess_li_sheet_conductance_S = 0.0;
+  double internal_interface_area_1_m = 0.0;
   TemperatureDependence temperature{};
 };
 

@@ -62,3 +62,19 @@ TEST(PhaseConductivity, SheetsAndFixedCharge) {
   // Local t+ with X = 2 c0 and equal D: c+/(c+ + c-) = 2.414/2.828 = 0.8536 (spec §1.2).
   EXPECT_NEAR(s.plus[2] / s.total()[2], 2.414213562373095 / 2.82842712474619, 1e-12);
 }
+
+TEST(PhaseConductivity, InternalInterfaceExcessAddsSheetConductance) {
+  // spec §1.1 / §7.3: Sigma+ = 4e-10 S with a_v = 9e8 1/m adds 0.36 S/m (3.6 mS/cm) in-plane.
+  ph::Electrolyte e;
+  ph::PhaseMaterial wall;
+  wall.sheet_normal_axis = 0;
+  wall.normal_to_inplane_ratio = 0.0;
+  wall.excess_li_sheet_conductance_S = 4e-10;
+  wall.internal_interface_area_1_m = 9e8;
+  wall.fixed_charge_mol_m3 = 500.0;
+  const auto s = ph::phase_conductivity(wall, e);
+  EXPECT_NEAR(s.plus[1], 0.36, 1e-12);
+  EXPECT_NEAR(s.plus[2], 0.36, 1e-12);
+  EXPECT_EQ(s.plus[0], 0.0);
+  EXPECT_EQ(s.minus[1], 0.0);
+}
