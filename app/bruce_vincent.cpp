@@ -18,10 +18,14 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
   std::vector<double> Dp, Dm, X;
   for (const mesh::Label l : s.labels.labels()) {
     const auto& m = config.phase(s.table.name_of(l));
-    const auto d = physics::phase_diffusivities(m, config.electrolyte);
-    for (int a = 0; a < 3; ++a) {
-      Dp.push_back(d.plus[static_cast<std::size_t>(a)] / D0);
-      Dm.push_back(d.minus[static_cast<std::size_t>(a)] / D0);
+    // Apparent diffusivities from the phase's species conductivities (one source of truth for
+    // temperature laws, sheets and the interface excess): D_i = sigma_i R T / (F^2 c_i).
+    const auto sig = physics::phase_conductivity(m, config.electrolyte);
+    const auto don = physics::donnan_state(m.fixed_charge_mol_m3, c0);
+    const double k = physics::gas_constant_J_mol_K * T / (physics::faraday_C_mol * physics::faraday_C_mol);
+    for (std::size_t a = 0; a < 3; ++a) {
+      Dp.push_back(k * sig.plus[a] / don.c_plus_mol_m3 / D0);
+      Dm.push_back(k * sig.minus[a] / don.c_minus_mol_m3 / D0);
     }
     X.push_back(m.fixed_charge_mol_m3 / c0);
   }
