@@ -42,7 +42,14 @@ struct SpeciesConductivity {
   const DonnanState d = donnan_state(phase.fixed_charge_mol_m3, electrolyte.salt_concentration_mol_m3);
   const double sp = species_conductivity_S_m(+1, diffusivity_at(phase.temperature, phase.D_plus_m2_s, T), d.c_plus_mol_m3, T);
   const double sm = species_conductivity_S_m(-1, diffusivity_at(phase.temperature, phase.D_minus_m2_s, T), d.c_minus_mol_m3, T);
-  return {sheet_diagonal(phase, sp), sheet_diagonal(phase, sm)};
+  SpeciesConductivity s{sheet_diagonal(phase, sp), sheet_diagonal(phase, sm)};
+  // Internal polymer-MMT interfaces (spec §1.1): Sigma+ a_v adds to the in-plane Li+ conductivity.
+  // It follows the phase's temperature law like a Li+ conductivity, sigma ~ D(T)/T.
+  const double excess = phase.excess_li_sheet_conductance_S * phase.internal_interface_area_1_m *
+                        temperature_factor(phase.temperature, T).value * phase.temperature.reference_temperature_K / T;
+  for (int a = 0; a < 3; ++a)
+    if (a != phase.sheet_normal_axis) s.plus[a] += excess;
+  return s;
 }
 
 }  // namespace ionpath::physics
