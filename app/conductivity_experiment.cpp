@@ -176,6 +176,11 @@ nlohmann::json to_json(const AxisResult& r) {
 
 std::string describe(const AxisResult& r) {
   char buf[320];
+  if (!r.effective.percolating) {
+    std::snprintf(buf, sizeof buf, "  axis %s: no conducting path between the electrodes: sigma_eff = 0, tau = infinite\n",
+                  axis_name(r.axis));
+    return buf;
+  }
   const double tau_e = solver::tortuosity_factor(r.eps_ref, r.sigma_ref_S_m, r.effective.sigma_eff);
   const double tau_g = solver::tortuosity_factor(r.eps_conducting, r.sigma_ref_S_m, r.geometric.sigma_eff);
   std::snprintf(buf, sizeof buf,
