@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "io/provenance.hpp"
 #include "mesh/grid.hpp"
 
 namespace ionpath::io {
@@ -28,15 +29,7 @@ struct FieldLayout {
   MPI_Comm comm = MPI_COMM_WORLD;
 };
 
-/// Provenance recorded in every output (style guide §5.1).
-struct Provenance {
-  std::string ionpath_version, git_describe, petsc_version, hdf5_version, vtk_version, mpi_version;
-  std::string resolved_config_yaml, date_utc, command_line;
-  int n_ranks = 1;
-  std::uint64_t seed = 0;
-};
-
-/// Current UTC time as ISO 8601.
+/// Current UTC time as ISO 8601 (same as make_date_utc()).
 [[nodiscard]] std::string date_utc_now();
 
 }  // namespace ionpath::io

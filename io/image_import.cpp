@@ -3,38 +3,55 @@
 #include <tiffio.h>
 
 #include <array>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <map>
+#include <memory>
 #include <stdexcept>
+#include <utility>
 
+#include "io/atomic_file.hpp"
 #include "io/hdf5_writer.hpp"
 
 namespace ionpath::io {
 namespace {
 
-std::string where(int i, int j, int k) {
+constexpr int n_image_values = 65536;  // uint16 covers every supported image type
+
+std::string voxel_text(int i, int j, int k) {
   return "(" + std::to_string(i) + ", " + std::to_string(j) + ", " + std::to_string(k) + ")";
 }
 
-// Image value -> label lookup for all 65536 values (unmapped = -1).
-std::vector<int> lookup_table(const mesh::ImageParams& image, mesh::PhaseTable& table) {
-  std::vector<int> lut(65536, -1);
+std::string shape_text(const mesh::Index3& n) {
+  return std::to_string(n[0]) + " x " + std::to_string(n[1]) + " x " + std::to_string(n[2]);
+}
+
+// Image value -> label for every possible value (-1 = not in the map).
+std::vector<int> lookup_table(const mesh::ImageParams& image, const mesh::PhaseTable& table) {
+  std::vector<int> lut(n_image_values, -1);
   for (const auto& [value, name] : image.label_map) {
-    auto label = table.find(name);
-    if (!label) {
-      int next = mesh::phase::first_user;
-      while (table.name_of(static_cast<mesh::Label>(next)).rfind("label_", 0) != 0) ++next;
-      if (next > 255) throw std::runtime_error("too many phases in the label map of " + image.path);
-      table.add(name, static_cast<mesh::Label>(next));
-      label = static_cast<mesh::Label>(next);
-    }
+    if (value < 0 || value >= n_image_values)
+      throw std::runtime_error(image.path + ": label map value " + std::to_string(value) + " is outside 0..65535");
+    const auto label = table.find(name);
+    if (!label) throw std::runtime_error(image.path + ": label map names phase '" + name + "', which is not declared");
     lut[static_cast<std::size_t>(value)] = *label;
   }
   return lut;
 }
 
-void read_raw(const mesh::ImageParams& image, const mesh::Grid& grid, const mesh::Box& box, std::vector<unsigned>& values) {
+// Adds the label map's unknown phase names as user phases, at the first undeclared labels >= 16.
+void declare_phases(const mesh::ImageParams& image, mesh::PhaseTable& table) {
+  for (const auto& entry : image.label_map) {
+    const std::string& name = entry.second;
+    if (table.find(name)) continue;
+    int next = mesh::phase::first_user;
+    while (next < 256 && table.name_of(static_cast<mesh::Label>(next)).rfind("label_", 0) != 0) ++next;
+    if (next > 255) throw std::runtime_error(image.path + ": too many phases in the label map");
+    table.add(name, static_cast<mesh::Label>(next));
+  }
+}
+
+std::vector<unsigned> read_raw(const mesh::ImageParams& image, const mesh::Grid& grid, const mesh::Box& box) {
   const std::size_t bytes = image.dtype == mesh::RawDtype::uint8 ? 1 : 2;
   const auto expected = grid.n_total() * bytes;
   std::error_code ec;
@@ -42,40 +59,36 @@ void read_raw(const mesh::ImageParams& image, const mesh::Grid& grid, const mesh
   if (ec) throw std::runtime_error(image.path + ": cannot read the raw image (" + ec.message() + ")");
   if (actual != expected)
     throw std::runtime_error(image.path + ": raw image has " + std::to_string(actual) + " bytes, expected " +
-                             std::to_string(expected) + " (" + std::to_string(grid.n_cells[0]) + " x " +
-                             std::to_string(grid.n_cells[1]) + " x " + std::to_string(grid.n_cells[2]) + " x " +
+                             std::to_string(expected) + " (" + shape_text(grid.n_cells) + " voxels x " +
                              std::to_string(bytes) + " bytes)");
   std::ifstream in(image.path, std::ios::binary);
   const auto& n = grid.n_cells;
-  // Runs of consecutive values along the fastest file axis are read in one go.
-  const int fast = image.x_fastest ? 0 : 2;
+  // One read per run of consecutive values along the file's fastest axis.
+  const int fast = image.x_fastest ? 0 : 2, slow = image.x_fastest ? 2 : 0;
   const int run = box.extent(fast);
   std::vector<unsigned char> buf(static_cast<std::size_t>(run) * bytes);
-  auto value_at = [&](std::size_t idx) -> unsigned {
-    if (bytes == 1) return buf[idx];
-    const unsigned lo = buf[2 * idx + (image.big_endian ? 1 : 0)], hi = buf[2 * idx + (image.big_endian ? 0 : 1)];
-    return lo | (hi << 8);
-  };
-  values.assign(box.n_cells(), 0);
-  const int s1 = image.x_fastest ? 1 : 1, s2 = image.x_fastest ? 2 : 0;  // the two slower axes
-  for (int b = box.lo[s2]; b < box.hi[s2]; ++b)
-    for (int a = box.lo[s1]; a < box.hi[s1]; ++a) {
+  const int hi_byte = image.big_endian ? 0 : 1;
+  std::vector<unsigned> values(box.n_cells());
+  for (int b = box.lo[slow]; b < box.hi[slow]; ++b)
+    for (int j = box.lo[1]; j < box.hi[1]; ++j) {
       std::array<int, 3> c{};
       c[fast] = box.lo[fast];
-      c[s1] = a;
-      c[s2] = b;
-      const std::size_t offset = image.x_fastest
-                                     ? (static_cast<std::size_t>(c[2]) * n[1] + c[1]) * n[0] + c[0]
-                                     : (static_cast<std::size_t>(c[0]) * n[1] + c[1]) * n[2] + c[2];
+      c[1] = j;
+      c[slow] = b;
+      const std::size_t offset = image.x_fastest ? (static_cast<std::size_t>(c[2]) * n[1] + c[1]) * n[0] + c[0]
+                                                 : (static_cast<std::size_t>(c[0]) * n[1] + c[1]) * n[2] + c[2];
       in.seekg(static_cast<std::streamoff>(offset * bytes));
       in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));
-      if (!in) throw std::runtime_error(image.path + ": read failed at voxel " + where(c[0], c[1], c[2]));
+      if (!in) throw std::runtime_error(image.path + ": read failed at voxel " + voxel_text(c[0], c[1], c[2]));
       for (int t = 0; t < run; ++t) {
         auto p = c;
         p[fast] += t;
-        values[box.offset(p[0], p[1], p[2])] = value_at(static_cast<std::size_t>(t));
+        const std::size_t s = static_cast<std::size_t>(t) * bytes;
+        const unsigned v = bytes == 1 ? buf[s] : buf[s + 1 - hi_byte] | (unsigned{buf[s + hi_byte]} << 8);
+        values[box.offset(p[0], p[1], p[2])] = v;
       }
     }
+  return values;
 }
 
 struct TiffCloser {
@@ -84,43 +97,114 @@ struct TiffCloser {
 using TiffPtr = std::unique_ptr<TIFF, TiffCloser>;
 
 TiffPtr open_tiff(const std::string& path) {
-  TIFFSetWarningHandler(nullptr);
+  TIFFSetWarningHandler(nullptr);  // unknown private tags of microscope software are harmless
   TiffPtr t(TIFFOpen(path.c_str(), "r"));
   if (!t) throw std::runtime_error(path + ": cannot open as TIFF");
   return t;
 }
 
-void read_tiff(const mesh::ImageParams& image, const mesh::Grid& grid, const mesh::Box& box, std::vector<unsigned>& values) {
+std::vector<unsigned> read_tiff(const mesh::ImageParams& image, const mesh::Grid& grid, const mesh::Box& box) {
   const auto tif = open_tiff(image.path);
   const int pages = TIFFNumberOfDirectories(tif.get());
   if (pages != grid.n_cells[2])
-    throw std::runtime_error(image.path + ": TIFF stack has " + std::to_string(pages) + " pages, expected nz = " +
-                             std::to_string(grid.n_cells[2]));
-  values.assign(box.n_cells(), 0);
+    throw std::runtime_error(image.path + ": TIFF stack has " + std::to_string(pages) +
+                             " pages, expected nz = " + std::to_string(grid.n_cells[2]));
+  std::vector<unsigned> values(box.n_cells());
   for (int k = box.lo[2]; k < box.hi[2]; ++k) {
-    if (!TIFFSetDirectory(tif.get(), static_cast<tdir_t>(k))) throw std::runtime_error(image.path + ": cannot read page " + std::to_string(k));
+    const bool ok = k == box.lo[2] ? TIFFSetDirectory(tif.get(), static_cast<tdir_t>(k)) : TIFFReadDirectory(tif.get());
+    const std::string page = image.path + ": page " + std::to_string(k);
+    if (!ok) throw std::runtime_error(page + " cannot be read");
     uint32_t w = 0, h = 0;
-    uint16_t bits = 8, spp = 1;
+    uint16_t bits = 1, spp = 1, format = SAMPLEFORMAT_UINT;
     TIFFGetField(tif.get(), TIFFTAG_IMAGEWIDTH, &w);
     TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &h);
     TIFFGetFieldDefaulted(tif.get(), TIFFTAG_BITSPERSAMPLE, &bits);
     TIFFGetFieldDefaulted(tif.get(), TIFFTAG_SAMPLESPERPIXEL, &spp);
+    TIFFGetFieldDefaulted(tif.get(), TIFFTAG_SAMPLEFORMAT, &format);
     if (int(w) != grid.n_cells[0] || int(h) != grid.n_cells[1])
-      throw std::runtime_error(image.path + ": page " + std::to_string(k) + " is " + std::to_string(w) + " x " + std::to_string(h) +
-                               ", expected " + std::to_string(grid.n_cells[0]) + " x " + std::to_string(grid.n_cells[1]));
-    if (spp != 1 || (bits != 8 && bits != 16))
-      throw std::runtime_error(image.path + ": page " + std::to_string(k) + " must be 8- or 16-bit grayscale");
+      throw std::runtime_error(page + " is " + std::to_string(w) + " x " + std::to_string(h) + ", expected " +
+                               std::to_string(grid.n_cells[0]) + " x " + std::to_string(grid.n_cells[1]));
+    if (spp != 1 || (bits != 8 && bits != 16) || format != SAMPLEFORMAT_UINT)
+      throw std::runtime_error(page + " has " + std::to_string(spp) + " sample(s) of " + std::to_string(bits) +
+                               " bits; expected 8- or 16-bit unsigned grayscale");
+    if (TIFFIsTiled(tif.get())) throw std::runtime_error(page + " is tiled; only strip TIFFs are supported");
     std::vector<unsigned char> row(static_cast<std::size_t>(TIFFScanlineSize(tif.get())));
     for (int j = box.lo[1]; j < box.hi[1]; ++j) {
       if (TIFFReadScanline(tif.get(), row.data(), static_cast<uint32_t>(j)) < 0)
-        throw std::runtime_error(image.path + ": cannot read row " + std::to_string(j) + " of page " + std::to_string(k));
-      for (int i = box.lo[0]; i < box.hi[0]; ++i)
-        values[box.offset(i, j, k)] = bits == 8 ? row[static_cast<std::size_t>(i)] : reinterpret_cast<const uint16_t*>(row.data())[i];
+        throw std::runtime_error(page + ": cannot read row " + std::to_string(j));
+      for (int i = box.lo[0]; i < box.hi[0]; ++i) {
+        unsigned v = row[static_cast<std::size_t>(i)];
+        if (bits == 16) {  // libtiff already converted to native byte order
+          std::uint16_t v16 = 0;
+          std::memcpy(&v16, row.data() + 2 * static_cast<std::size_t>(i), 2);
+          v = v16;
+        }
+        values[box.offset(i, j, k)] = v;
+      }
     }
   }
+  return values;
+}
+
+std::vector<unsigned> read_hdf5(const mesh::ImageParams& image, const mesh::Grid& grid, const mesh::Box& box,
+                                MPI_Comm comm) {
+  const auto raw = read_hdf5_integer_block(image.path, image.dataset, grid, box, comm);
+  std::vector<unsigned> values(raw.size());
+  for (std::size_t c = 0; c < raw.size(); ++c)  // out-of-range values map to "not in the map"
+    values[c] =
+        raw[c] < 0 || raw[c] >= n_image_values ? static_cast<unsigned>(n_image_values) : static_cast<unsigned>(raw[c]);
+  return values;
 }
 
 }  // namespace
+
+mesh::LabelBlock import_image_block(const mesh::ImageParams& image, const mesh::Grid& grid, const mesh::Box& box,
+                                    mesh::PhaseTable& table, MPI_Comm comm) {
+  std::string error;
+  try {
+    declare_phases(image, table);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  throw_if_any_rank_failed(error, comm);
+  return import_image_block(image, grid, box, std::as_const(table), comm);
+}
+
+mesh::LabelBlock import_image_block(const mesh::ImageParams& image, const mesh::Grid& grid, const mesh::Box& box,
+                                    const mesh::PhaseTable& table, MPI_Comm comm) {
+  std::string error;
+  long long key = -1;  // errors other than an unmapped value come first
+  mesh::LabelBlock block(box, mesh::phase::gel);
+  try {
+    const auto lut = lookup_table(image, table);
+    std::vector<unsigned> values;
+    if (image.format == mesh::ImageFormat::raw)
+      values = read_raw(image, grid, box);
+    else if (image.format == mesh::ImageFormat::tiff)
+      values = read_tiff(image, grid, box);
+    else
+      values = read_hdf5(image, grid, box, comm);  // collective; fails alike on every rank
+    for (int k = box.lo[2]; k < box.hi[2] && error.empty(); ++k)
+      for (int j = box.lo[1]; j < box.hi[1] && error.empty(); ++j)
+        for (int i = box.lo[0]; i < box.hi[0]; ++i) {
+          const unsigned v = values[box.offset(i, j, k)];
+          const int label = v < n_image_values ? lut[v] : -1;
+          if (label < 0) {  // the first in x-fastest order on this rank; the smallest key wins overall
+            error = image.path + ": image value " +
+                    (v < n_image_values ? std::to_string(v) : std::string("outside 0..65535")) + " at voxel " +
+                    voxel_text(i, j, k) + " is not in the label map (geometry.image.labels)";
+            key = (static_cast<long long>(k) * grid.n_cells[1] + j) * grid.n_cells[0] + i;
+            break;
+          }
+          block.at(i, j, k) = static_cast<mesh::Label>(label);
+        }
+  } catch (const std::exception& e) {
+    error = e.what();
+    key = -1;
+  }
+  throw_if_any_rank_failed(error, comm, key);
+  return block;
+}
 
 mesh::Index3 probe_image_shape(const mesh::ImageParams& image) {
   if (image.format == mesh::ImageFormat::hdf5) return hdf5_dataset_shape(image.path, image.dataset);
@@ -134,35 +218,9 @@ mesh::Index3 probe_image_shape(const mesh::ImageParams& image) {
   throw std::runtime_error(image.path + ": raw images carry no shape; give grid.n_cells");
 }
 
-mesh::LabelBlock import_image_block(const mesh::ImageParams& image, const mesh::Grid& grid, const mesh::Box& box,
-                                    mesh::PhaseTable& table, MPI_Comm comm) {
-  const auto lut = lookup_table(image, table);
-  std::vector<unsigned> values;
-  if (image.format == mesh::ImageFormat::raw) {
-    read_raw(image, grid, box, values);
-  } else if (image.format == mesh::ImageFormat::tiff) {
-    read_tiff(image, grid, box, values);
-  } else {
-    const auto d = read_hdf5_block(image.path, image.dataset, FieldLayout{grid, box, comm});
-    values.resize(d.size());
-    for (std::size_t c = 0; c < d.size(); ++c) {
-      if (d[c] < 0 || d[c] > 65535 || d[c] != static_cast<double>(static_cast<unsigned>(d[c])))
-        throw std::runtime_error(image.path + ":" + image.dataset + ": value " + std::to_string(d[c]) + " is not a label (0..65535)");
-      values[c] = static_cast<unsigned>(d[c]);
-    }
-  }
-  mesh::LabelBlock block(box, mesh::phase::gel);
-  for (int k = box.lo[2]; k < box.hi[2]; ++k)
-    for (int j = box.lo[1]; j < box.hi[1]; ++j)
-      for (int i = box.lo[0]; i < box.hi[0]; ++i) {
-        const unsigned v = values[box.offset(i, j, k)];
-        const int l = lut[v];
-        if (l < 0)
-          throw std::runtime_error(image.path + ": image value " + std::to_string(v) + " at voxel " + where(i, j, k) +
-                                   " is not in the label map (geometry.image.labels)");
-        block.at(i, j, k) = static_cast<mesh::Label>(l);
-      }
-  return block;
+std::optional<double> probe_image_voxel_size_m(const mesh::ImageParams& image) {
+  if (image.format != mesh::ImageFormat::hdf5) return std::nullopt;
+  return hdf5_voxel_size_m(image.path, image.dataset);
 }
 
 }  // namespace ionpath::io

@@ -9,6 +9,9 @@
 #include <vtkUnsignedCharArray.h>
 #include <vtkXMLImageDataWriter.h>
 
+#include <array>
+#include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
@@ -17,12 +20,22 @@
 namespace ionpath::io {
 namespace {
 
+namespace fs = std::filesystem;
+
 // Point extent of a cell box (VTK image extents count points).
-std::array<int, 6> point_extent(const mesh::Box& b) {
-  return {b.lo[0], b.hi[0], b.lo[1], b.hi[1], b.lo[2], b.hi[2]};
+std::array<int, 6> point_extent(const mesh::Box& b) { return {b.lo[0], b.hi[0], b.lo[1], b.hi[1], b.lo[2], b.hi[2]}; }
+
+template <typename Array, typename T>
+void add_cell_array(vtkImageData* image, const CellField& f, std::span<const T> data) {
+  vtkNew<Array> a;
+  a->SetName(f.name.c_str());
+  a->SetNumberOfComponents(f.n_components);
+  a->SetNumberOfTuples(static_cast<vtkIdType>(data.size() / static_cast<std::size_t>(f.n_components)));
+  std::copy(data.begin(), data.end(), a->GetPointer(0));
+  image->GetCellData()->AddArray(a);
 }
 
-void write_piece(const std::filesystem::path& file, const FieldLayout& layout, const std::vector<CellField>& fields) {
+void write_piece(const fs::path& file, const FieldLayout& layout, const std::vector<CellField>& fields) {
   vtkNew<vtkImageData> image;
   const auto e = point_extent(layout.owned);
   image->SetExtent(e[0], e[1], e[2], e[3], e[4], e[5]);
@@ -31,37 +44,22 @@ void write_piece(const std::filesystem::path& file, const FieldLayout& layout, c
   image->SetOrigin(0.0, 0.0, 0.0);
   vtkNew<vtkStringArray> units;
   units->SetName("units");
-  const auto n_cells = static_cast<vtkIdType>(layout.owned.n_cells());
   for (const auto& f : fields) {
     units->InsertNextValue(f.name + "=" + f.unit);
-    if (const auto* u8 = std::get_if<std::span<const std::uint8_t>>(&f.data)) {
-      if (static_cast<vtkIdType>(u8->size()) != n_cells * f.n_components) throw std::invalid_argument("field " + f.name + " has the wrong size");
-      vtkNew<vtkUnsignedCharArray> a;
-      a->SetName(f.name.c_str());
-      a->SetNumberOfComponents(f.n_components);
-      a->SetNumberOfTuples(n_cells);
-      std::copy(u8->begin(), u8->end(), a->GetPointer(0));
-      image->GetCellData()->AddArray(a);
-    } else {
-      const auto& d = std::get<std::span<const double>>(f.data);
-      if (static_cast<vtkIdType>(d.size()) != n_cells * f.n_components) throw std::invalid_argument("field " + f.name + " has the wrong size");
-      vtkNew<vtkDoubleArray> a;
-      a->SetName(f.name.c_str());
-      a->SetNumberOfComponents(f.n_components);
-      a->SetNumberOfTuples(n_cells);
-      std::copy(d.begin(), d.end(), a->GetPointer(0));
-      image->GetCellData()->AddArray(a);
-    }
+    if (const auto* u8 = std::get_if<std::span<const std::uint8_t>>(&f.data))
+      add_cell_array<vtkUnsignedCharArray>(image, f, *u8);
+    else
+      add_cell_array<vtkDoubleArray>(image, f, std::get<std::span<const double>>(f.data));
   }
   image->GetFieldData()->AddArray(units);
-  write_atomically(file, [&](const std::filesystem::path& tmp) {
-    vtkNew<vtkXMLImageDataWriter> writer;
-    writer->SetFileName(tmp.c_str());
-    writer->SetInputData(image);
-    writer->SetDataModeToAppended();
-    writer->SetCompressorTypeToZLib();
-    if (writer->Write() != 1) throw std::runtime_error("VTK failed to write " + tmp.string());
-  });
+  vtkNew<vtkXMLImageDataWriter> writer;
+  writer->SetFileName(file.c_str());
+  writer->SetInputData(image);
+  writer->SetDataModeToAppended();
+  writer->EncodeAppendedDataOff();  // raw binary, not base64
+  writer->SetCompressorTypeToZLib();
+  writer->SetHeaderTypeToUInt64();  // block sizes of pieces over 4 GiB
+  if (writer->Write() != 1) throw std::runtime_error("VTK failed to write " + file.string());
 }
 
 std::string pvti_text(const std::string& name, const FieldLayout& layout, const std::vector<CellField>& fields,
@@ -70,7 +68,8 @@ std::string pvti_text(const std::string& name, const FieldLayout& layout, const 
   const auto w = point_extent(layout.grid.whole());
   std::ostringstream x;
   x.precision(17);
-  x << "<?xml version=\"1.0\"?>\n<VTKFile type=\"PImageData\" version=\"0.1\" byte_order=\"LittleEndian\" header_type=\"UInt64\">\n"
+  x << "<?xml version=\"1.0\"?>\n"
+    << "<VTKFile type=\"PImageData\" version=\"1.0\" byte_order=\"LittleEndian\" header_type=\"UInt64\">\n"
     << "  <PImageData WholeExtent=\"" << w[0] << " " << w[1] << " " << w[2] << " " << w[3] << " " << w[4] << " " << w[5]
     << "\" GhostLevel=\"0\" Origin=\"0 0 0\" Spacing=\"" << h << " " << h << " " << h << "\">\n    <PCellData>\n";
   for (const auto& f : fields) {
@@ -88,50 +87,79 @@ std::string pvti_text(const std::string& name, const FieldLayout& layout, const 
   return x.str();
 }
 
+std::vector<mesh::Box> gather_boxes(const mesh::Box& owned, MPI_Comm comm) {
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  const std::array<int, 6> mine{owned.lo[0], owned.lo[1], owned.lo[2], owned.hi[0], owned.hi[1], owned.hi[2]};
+  std::vector<int> all(6 * static_cast<std::size_t>(size));
+  MPI_Allgather(mine.data(), 6, MPI_INT, all.data(), 6, MPI_INT, comm);
+  std::vector<mesh::Box> boxes(static_cast<std::size_t>(size));
+  for (std::size_t r = 0; r < boxes.size(); ++r)
+    boxes[r] =
+        mesh::Box{{all[6 * r], all[6 * r + 1], all[6 * r + 2]}, {all[6 * r + 3], all[6 * r + 4], all[6 * r + 5]}};
+  return boxes;
+}
+
 }  // namespace
 
-std::string write_vtk(const std::filesystem::path& dir, const std::string& name, const FieldLayout& layout,
+void check_field_sizes(const std::vector<CellField>& fields, const mesh::Box& owned) {
+  for (const auto& f : fields) {
+    if (f.n_components < 1) throw std::invalid_argument("field " + f.name + ": n_components must be >= 1");
+    const std::size_t n = std::visit([](const auto& s) { return s.size(); }, f.data);
+    const std::size_t expected = owned.n_cells() * static_cast<std::size_t>(f.n_components);
+    if (n != expected)
+      throw std::invalid_argument("field " + f.name + " has " + std::to_string(n) + " values, expected " +
+                                  std::to_string(expected) + " (owned cells x components)");
+  }
+}
+
+std::string write_vtk(const fs::path& dir, const std::string& name, const FieldLayout& layout,
                       const std::vector<CellField>& fields) {
   int rank = 0, size = 1;
   MPI_Comm_rank(layout.comm, &rank);
   MPI_Comm_size(layout.comm, &size);
-  if (size == 1) {
-    write_piece(dir / (name + ".vti"), layout, fields);
-    return name + ".vti";
-  }
-  std::filesystem::create_directories(dir / name);
-  int ok = 1;
+  const bool serial = size == 1;
+  const std::string tag = collective_tag(layout.comm);
+  const std::vector<mesh::Box> boxes = gather_boxes(layout.owned, layout.comm);
   std::string error;
-  try {
-    write_piece(dir / name / (name + "_" + std::to_string(rank) + ".vti"), layout, fields);
-  } catch (const std::exception& e) {
-    ok = 0;
-    error = e.what();
-  }
-  int all_ok = 0;
-  MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, layout.comm);
-  if (!all_ok) throw std::runtime_error("VTK output failed" + (error.empty() ? std::string(" on another rank") : ": " + error));
-  // Rank 0 publishes the summary last, so a .pvti only exists when every piece does.
-  std::array<int, 6> mine{layout.owned.lo[0], layout.owned.lo[1], layout.owned.lo[2],
-                          layout.owned.hi[0], layout.owned.hi[1], layout.owned.hi[2]};
-  std::vector<int> all(6 * static_cast<std::size_t>(size));
-  MPI_Gather(mine.data(), 6, MPI_INT, all.data(), 6, MPI_INT, 0, layout.comm);
   if (rank == 0) {
-    std::vector<mesh::Box> boxes(static_cast<std::size_t>(size));
-    for (int r = 0; r < size; ++r)
-      boxes[r] = mesh::Box{{all[6 * r], all[6 * r + 1], all[6 * r + 2]}, {all[6 * r + 3], all[6 * r + 4], all[6 * r + 5]}};
-    write_text_atomically(dir / (name + ".pvti"), pvti_text(name, layout, fields, boxes));
+    try {
+      fs::create_directories(serial ? dir : dir / name);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
   }
-  MPI_Barrier(layout.comm);
-  return name + ".pvti";
+  throw_if_any_rank_failed(error, layout.comm);  // also orders the mkdir before the pieces
+  const fs::path piece_path =
+      serial ? dir / (name + ".vti") : dir / name / (name + "_" + std::to_string(rank) + ".vti");
+  AtomicFile piece(piece_path, tag);
+  std::unique_ptr<AtomicFile> summary;
+  try {
+    check_field_sizes(fields, layout.owned);
+    write_piece(piece.tmp_path(), layout, fields);
+    if (rank == 0 && !serial) {
+      summary = std::make_unique<AtomicFile>(dir / (name + ".pvti"), tag);
+      std::ofstream out(summary->tmp_path(), std::ios::binary);
+      out << pvti_text(name, layout, fields, boxes);
+      out.close();
+      if (!out) throw std::runtime_error("cannot write " + summary->tmp_path().string());
+    }
+  } catch (const std::exception& e) {
+    error = "VTK output " + (dir / name).string() + " failed on rank " + std::to_string(rank) + ": " + e.what();
+  }
+  std::vector<AtomicFile*> mine{&piece};
+  if (summary) mine.push_back(summary.get());  // published last, after every piece it names
+  commit_collectively(mine, error, layout.comm);
+  return serial ? name + ".vti" : name + ".pvti";
 }
 
-void write_pvd(const std::filesystem::path& dir, const std::string& name,
+void write_pvd(const fs::path& dir, const std::string& name,
                const std::vector<std::pair<double, std::string>>& entries) {
   std::ostringstream x;
   x.precision(17);
   x << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\">\n  <Collection>\n";
-  for (const auto& [t, file] : entries) x << "    <DataSet timestep=\"" << t << "\" part=\"0\" file=\"" << file << "\"/>\n";
+  for (const auto& [t, file] : entries)
+    x << "    <DataSet timestep=\"" << t << "\" part=\"0\" file=\"" << file << "\"/>\n";
   x << "  </Collection>\n</VTKFile>\n";
   write_text_atomically(dir / (name + ".pvd"), x.str());
 }
