@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "io/atomic_file.hpp"
+#include "io/provenance.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/image_import.hpp"
 #include "io/versions.hpp"
@@ -61,7 +62,7 @@ io::Provenance make_provenance(const RunContext& ctx, const io::RunConfig& confi
   p.vtk_version = io::vtk_version();
   p.mpi_version = solver::mpi_library_version();
   p.resolved_config_yaml = config.resolved_yaml;
-  p.date_utc = io::date_utc_now();
+  p.date_utc = io::make_date_utc();
   p.command_line = ctx.command_line;
   p.n_ranks = ctx.n_ranks;
   p.seed = config.geometry.seed;
@@ -69,10 +70,8 @@ io::Provenance make_provenance(const RunContext& ctx, const io::RunConfig& confi
 }
 
 nlohmann::json to_json(const io::Provenance& p) {
-  return {{"ionpath_version", p.ionpath_version}, {"git_describe", p.git_describe}, {"petsc_version", p.petsc_version},
-          {"hdf5_version", p.hdf5_version},       {"vtk_version", p.vtk_version},   {"mpi_version", p.mpi_version},
-          {"date_utc", p.date_utc},               {"command_line", p.command_line}, {"n_ranks", p.n_ranks},
-          {"seed", p.seed},                       {"resolved_config", p.resolved_config_yaml}};
+  nlohmann::json j = p;  // io/provenance.hpp: one key per member, as in the HDF5 attributes
+  return j;
 }
 
 nlohmann::json to_json(const Structure& s, const io::RunConfig& config) {

@@ -29,7 +29,5 @@ struct FieldLayout {
   MPI_Comm comm = MPI_COMM_WORLD;
 };
 
-/// Current UTC time as ISO 8601 (same as make_date_utc()).
-[[nodiscard]] std::string date_utc_now();
 
 }  // namespace ionpath::io
