@@ -13,7 +13,7 @@
 
 #include "solver/conduction_system.hpp"
 #include "solver/electroneutral_assembly.hpp"
-#include "solver/electroneutral_solver_setup.hpp"
+#include "solver/newton_setup.hpp"
 #include "solver/petsc_error.hpp"
 
 namespace ionpath::solver {
@@ -92,7 +92,7 @@ ElectroneutralResult solve_electroneutral_steady(const Domain& domain, const Ele
   IONPATH_PETSC_CALL(DMCreateGlobalVector(domain.dm(), x.out()));
   IONPATH_PETSC_CALL(VecDuplicate(x, r.out()));
   if (!input.initial_mu.empty()) {
-    en_detail::copy_owned(x, input.initial_mu);
+    copy_owned(x, input.initial_mu);
   } else {  // linear mu+ between the electrode values, mu- = 0 (equilibrium elsewhere)
     PetscScalar* v = nullptr;
     IONPATH_PETSC_CALL(VecGetArray(x, &v));
@@ -113,7 +113,7 @@ ElectroneutralResult solve_electroneutral_steady(const Domain& domain, const Ele
         }
     IONPATH_PETSC_CALL(VecRestoreArray(x, &v));
   }
-  MatHandle J = en_detail::make_matrix(domain);
+  MatHandle J = make_newton_matrix(domain);
   SnesHandle snes;
   IONPATH_PETSC_CALL(SNESCreate(domain.comm(), snes.out()));
   ctx.snes = snes;
@@ -121,23 +121,15 @@ ElectroneutralResult solve_electroneutral_steady(const Domain& domain, const Ele
   IONPATH_PETSC_CALL(SNESSetOptionsPrefix(snes, "en_"));
   IONPATH_PETSC_CALL(SNESSetFunction(snes, r, residual_callback, &ctx));
   IONPATH_PETSC_CALL(SNESSetJacobian(snes, J, J, jacobian_callback, &ctx));
-  en_detail::set_default_solver(snes, domain, input.rtol);
+  set_newton_defaults(snes, domain, input.rtol);
   IONPATH_PETSC_CALL(SNESSetFromOptions(snes));
-  const PetscErrorCode ierr = SNESSolve(snes, nullptr, x);
-  if (ctx.pending) std::rethrow_exception(ctx.pending);
-  IONPATH_PETSC_CALL(ierr);
-  SNESConvergedReason reason;
-  IONPATH_PETSC_CALL(SNESGetConvergedReason(snes, &reason));
-  PetscInt its = 0, lits = 0;
-  IONPATH_PETSC_CALL(SNESGetIterationNumber(snes, &its));
-  IONPATH_PETSC_CALL(SNESGetLinearSolveIterations(snes, &lits));
-  PetscReal fnorm = 0.0;
-  IONPATH_PETSC_CALL(SNESGetFunctionNorm(snes, &fnorm));
-  out.newton_iterations = static_cast<int>(its);
-  out.linear_iterations = static_cast<int>(lits);
-  out.converged_reason = SNESConvergedReasons[reason];
-  out.residual_norm = fnorm;
-  if (reason < 0) throw SolveError(en_detail::divergence_message("steady SNES", snes));
+  const NewtonStats stats = run_newton(snes, x, ctx.pending);
+  out.newton_iterations = stats.iterations;
+  out.linear_iterations = stats.linear_iterations;
+  out.converged_reason = stats.reason;
+  out.residual_norm = stats.residual_norm;
+  if (!stats.converged)
+    throw SolveError(newton_divergence_message("electroneutral steady SNES", snes, electroneutral_hint));
   en_detail::collect_result(ctx, x, out);
   return out;
 }
@@ -189,7 +181,7 @@ double electroneutral_jacobian_mismatch(const Domain& domain, const Electroneutr
   VecHandle x, r;
   IONPATH_PETSC_CALL(DMCreateGlobalVector(domain.dm(), x.out()));
   IONPATH_PETSC_CALL(VecDuplicate(x, r.out()));
-  en_detail::copy_owned(x, mu);
+  copy_owned(x, mu);
   if (shift > 0.0) {
     ctx.storage = Storage::transient_variable;
     ctx.test_shift = shift;
@@ -201,17 +193,9 @@ double electroneutral_jacobian_mismatch(const Domain& domain, const Electroneutr
   ctx.snes = snes;
   IONPATH_PETSC_CALL(SNESSetDM(snes, domain.dm()));
   IONPATH_PETSC_CALL(SNESSetFunction(snes, r, residual_callback, &ctx));
-  MatHandle J = en_detail::make_matrix(domain), Jfd;
-  IONPATH_PETSC_CALL(jacobian_callback(snes, x, J, J, &ctx));
-  IONPATH_PETSC_CALL(MatDuplicate(J, MAT_DO_NOT_COPY_VALUES, Jfd.out()));
-  IONPATH_PETSC_CALL(MatSetOption(Jfd, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
-  IONPATH_PETSC_CALL(SNESComputeJacobianDefault(snes, x, Jfd, Jfd, &ctx));
-  if (ctx.pending) std::rethrow_exception(ctx.pending);
-  PetscReal norm_J = 0.0, norm_diff = 0.0;
-  IONPATH_PETSC_CALL(MatNorm(J, NORM_FROBENIUS, &norm_J));
-  IONPATH_PETSC_CALL(MatAXPY(Jfd, -1.0, J, DIFFERENT_NONZERO_PATTERN));
-  IONPATH_PETSC_CALL(MatNorm(Jfd, NORM_FROBENIUS, &norm_diff));
-  return norm_diff / norm_J;
+  MatHandle J = make_newton_matrix(domain);
+  IONPATH_PETSC_CALL(SNESSetJacobian(snes, J, J, jacobian_callback, &ctx));
+  return jacobian_fd_mismatch(snes, x, J, ctx.pending);
 }
 
 }  // namespace ionpath::solver

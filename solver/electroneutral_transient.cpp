@@ -13,7 +13,7 @@
 #include "solver/conduction_system.hpp"
 #include "solver/electroneutral.hpp"
 #include "solver/electroneutral_assembly.hpp"
-#include "solver/electroneutral_solver_setup.hpp"
+#include "solver/newton_setup.hpp"
 #include "solver/petsc_error.hpp"
 
 namespace ionpath::solver {
@@ -186,9 +186,9 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
   IONPATH_PETSC_CALL(DMCreateGlobalVector(domain.dm(), x.out()));
   IONPATH_PETSC_CALL(VecDuplicate(x, r.out()));
   IONPATH_PETSC_CALL(VecDuplicate(x, tc.previous.out()));
-  if (!input.initial_mu.empty()) en_detail::copy_owned(x, input.initial_mu);  // else equilibrium mu = 0
+  if (!input.initial_mu.empty()) copy_owned(x, input.initial_mu);  // else equilibrium mu = 0
   IONPATH_PETSC_CALL(VecCopy(x, tc.previous));
-  MatHandle J = en_detail::make_matrix(domain);
+  MatHandle J = make_newton_matrix(domain);
 
   const double dt0 = options.dt_initial > 0.0 ? options.dt_initial : 1e-6 * tc.tau_d;
   const double t_max = options.t_final > 0.0 ? options.t_final : options.max_time_in_tau * tc.tau_d;
@@ -225,7 +225,7 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
     // Tight: the inventory drifts by the Newton residual of the anion rows, so Newton runs to the
     // round-off floor (rtol or the step tolerance) with full steps; a backtracking line search
     // would report failure at that floor (short time steps keep Newton in its quadratic range).
-    en_detail::set_default_solver(snes, domain, 1e-12, 1e-50);
+    set_newton_defaults(snes, domain, 1e-12, 1e-50);
     SNESLineSearch ls = nullptr;
     IONPATH_PETSC_CALL(SNESGetLineSearch(snes, &ls));
     IONPATH_PETSC_CALL(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
@@ -268,7 +268,7 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
       throw SolveError("electroneutral TS diverged: " + result.converged_reason + " at t = " + std::to_string(t) + " (" +
                        std::to_string(t / tc.tau_d) + " tau_d) after " + std::to_string(result.steps) + " steps, " +
                        std::to_string(result.rejected_steps) + " rejected; " +
-                       en_detail::divergence_message("last SNES", tc.en.snes) +
+                       newton_divergence_message("last SNES", tc.en.snes, electroneutral_hint) +
                        "; or loosen -en_ts_rtol / shorten -en_ts_dt");
     }
   };

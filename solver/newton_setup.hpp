@@ -1,0 +1,51 @@
+#pragma once
+/// Shared plumbing of the nonlinear (Newton) solvers, electroneutral and PNP: matrix creation, the
+/// code-default recipe (spec §9.2, §9.3; any option under the solver's prefix overrides it),
+/// divergence messages and the finite-difference Jacobian check.
+#include <petscsnes.h>
+
+#include <exception>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "solver/domain.hpp"
+
+namespace ionpath::solver {
+
+inline constexpr std::string_view electroneutral_hint =
+    "ramp the applied voltage or current (continuation), check that X >= 0 and D > 0 in conducting phases, or try "
+    "-en_pc_type lu / -en_snes_linesearch_type l2";
+inline constexpr std::string_view pnp_hint =
+    "resolve the Debye length (voxel <= lambda_D / 5), reduce the fixed or surface charge, or try "
+    "-pnp_snes_linesearch_type l2 / -pnp_snes_max_it 200";
+
+/// DMDA matrix (interlaced blocks, star stencil) that also accepts entries outside the stencil
+/// (dense constraint rows).
+[[nodiscard]] MatHandle make_newton_matrix(const Domain& d);
+/// Newton with backtracking, rtol given, atol, 50 iterations; GMRES(100) rtol 1e-10; LU for one
+/// rank, MUMPS LU up to 1e5 cells on several ranks (if available), else ASM(1) + ILU.
+void set_newton_defaults(SNES snes, const Domain& d, double rtol, double atol = 1e-12);
+/// Adds to the default convergence test: converged when ||F|| <= floor and the last iteration
+/// no longer reduced it by half (Newton has reached the round-off floor of the residual, which
+/// grows like 1 / dt in implicit time steps and so cannot be a fixed absolute tolerance).
+void accept_roundoff_stagnation(SNES snes, double floor);
+/// "<what> diverged: <reason> after n Newton iterations, residual norm r (history ...). Hint: ..."
+[[nodiscard]] std::string newton_divergence_message(std::string_view what, SNES snes, std::string_view hint);
+/// Copies the owned values (interlaced) into a global vector.
+void copy_owned(Vec x, std::span<const double> values);
+
+struct NewtonStats {
+  int iterations = 0, linear_iterations = 0;
+  double residual_norm = 0.0;
+  std::string reason;
+  bool converged = false;
+};
+/// SNESSolve on x; rethrows an exception a callback parked in `pending`, returns the statistics.
+[[nodiscard]] NewtonStats run_newton(SNES snes, Vec x, std::exception_ptr& pending);
+
+/// ||J - J_fd||_F / ||J||_F at x, with J from the SNES's Jacobian callback and J_fd by finite
+/// differences of its residual (testing; `pending` as in run_newton).
+[[nodiscard]] double jacobian_fd_mismatch(SNES snes, Vec x, Mat J, std::exception_ptr& pending);
+
+}  // namespace ionpath::solver
