@@ -38,6 +38,10 @@ struct ElectroneutralInput {
   ElectrodeBC low{}, high{};        ///< faces at the start and end of the transport axis
   double rtol = 1e-12;              ///< SNES relative tolerance (code default; -en_snes_rtol wins)
   std::span<const double> initial_mu = {};  ///< 2 per owned cell (mu+, mu-); empty = equilibrium mu = 0
+  /// 2 per owned cell: (s+, s-) production of Li+ and anion (in c0 / t0, cell volume 1) added to
+  /// the species balances, steady and transient alike (manufactured solutions); empty = none. With
+  /// a source the anion inventory and the cross-section currents are no longer conserved.
+  std::span<const double> source = {};
 };
 
 struct ElectroneutralResult {

@@ -45,6 +45,8 @@ void setup(Context& ctx, const Domain& d, const ElectroneutralInput& in, bool st
     throw std::invalid_argument("electroneutral: capacity must be empty or 1 per owned cell");
   if (!in.initial_mu.empty() && in.initial_mu.size() != 2 * n_own)
     throw std::invalid_argument("electroneutral: initial_mu must be empty or 2 per owned cell");
+  if (!in.source.empty() && in.source.size() != 2 * n_own)
+    throw std::invalid_argument("electroneutral: source must be empty or 2 per owned cell");
   for (const double x : in.X)
     if (!(x >= 0.0)) throw std::invalid_argument("electroneutral: fixed charge X must be >= 0, got " + std::to_string(x));
   ctx.domain = &d;
@@ -300,6 +302,10 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
               }
             }
           }
+        if (!ctx.input.source.empty()) {  // species balances outflow - production, before the rows combine
+          f[0] -= ctx.input.source[2 * o];
+          f[1] -= ctx.input.source[2 * o + 1];
+        }
         f[0] -= f[1];  // charge row
         f[1] += storage;
       }
