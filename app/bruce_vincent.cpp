@@ -2,7 +2,7 @@
 
 #include "io/hdf5_writer.hpp"
 #include "io/vtk_writer.hpp"
-#include "physics/conductivity.hpp"
+#include "app/species_coefficients.hpp"
 
 namespace ionpath::app {
 
@@ -10,33 +10,16 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
   BruceVincentResult r;
   r.axis = axis;
   r.voltage_V = config.experiment.voltage_V;
-  const double T = config.electrolyte.temperature_K, c0 = config.electrolyte.salt_concentration_mol_m3;
-  const double VT = physics::thermal_voltage_V(T), h = config.grid.voxel_size_m;
-  // Scales (spec §2): D0 = gel D+ at T, c0, L0 = h.
-  const auto& gel = config.phase("gel");
-  const double D0 = physics::diffusivity_at(gel.temperature, gel.D_plus_m2_s, T);
-  std::vector<double> Dp, Dm, X;
-  for (const mesh::Label l : s.labels.labels()) {
-    const auto& m = config.phase(s.table.name_of(l));
-    // Apparent diffusivities from the phase's species conductivities (one source of truth for
-    // temperature laws, sheets and the interface excess): D_i = sigma_i R T / (F^2 c_i).
-    const auto sig = physics::phase_conductivity(m, config.electrolyte);
-    const auto don = physics::donnan_state(m.fixed_charge_mol_m3, c0);
-    const double k = physics::gas_constant_J_mol_K * T / (physics::faraday_C_mol * physics::faraday_C_mol);
-    for (std::size_t a = 0; a < 3; ++a) {
-      Dp.push_back(k * sig.plus[a] / don.c_plus_mol_m3 / D0);
-      Dm.push_back(k * sig.minus[a] / don.c_minus_mol_m3 / D0);
-    }
-    X.push_back(m.fixed_charge_mol_m3 / c0);
-  }
+  const SpeciesCoefficients k = species_coefficients(s, config);
+  const double VT = k.scales.VT, h = config.grid.voxel_size_m;
   // A second domain with two unknowns per cell, same layout and transport axis.
   solver::DomainOptions opt = s.domain->options();
   opt.dof = 2;
   const solver::Domain domain2(config.grid, opt);
-  const solver::ElectroneutralInput in{Dp, Dm, X, {}, {solver::ElectrodeKind::ideal_li, r.voltage_V / VT, 0.0},
+  const solver::ElectroneutralInput in{k.D_plus, k.D_minus, k.X, {}, {solver::ElectrodeKind::ideal_li, r.voltage_V / VT, 0.0},
                                        {solver::ElectrodeKind::ideal_li, 0.0, 0.0}};
   r.steady = solver::solve_electroneutral_steady(domain2, in);
-  r.Is_A = physics::faraday_C_mol * D0 * c0 * h * r.steady.li_flux_in_low;
+  r.Is_A = physics::faraday_C_mol * k.scales.N0 * h * h * r.steady.li_flux_in_low;
   const TransferenceResult lin = run_transference_linear(s, config, axis);
   const double L = config.grid.length_m(axis);
   const double area = config.grid.n_total() / static_cast<double>(config.grid.n_cells[axis]) * h * h;

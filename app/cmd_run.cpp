@@ -6,6 +6,7 @@
 #include "app/commands.hpp"
 #include "app/conductivity_experiment.hpp"
 #include "app/config_loading.hpp"
+#include "app/nernst_planck_cell.hpp"
 #include "io/atomic_file.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/vtk_writer.hpp"
@@ -17,12 +18,6 @@ namespace {
 int run(const ConfigOptions& opts, const RunContext& ctx) {
   auto config = load_config_or_report(opts, ctx);
   if (!config) return exit_bad_input;
-  if (config->model != io::Model::conduction) {
-    if (ctx.rank == 0)
-      std::cerr << "ionpath: model '" << (config->model == io::Model::pnp ? "pnp" : "electroneutral")
-                << "' is not available in `ionpath run` yet; use model: conduction\n";
-    return exit_failure;
-  }
   solver::apply_petsc_options("", config->petsc_options);
   const auto provenance = make_provenance(ctx, *config);
   const std::filesystem::path dir = config->output.directory;
@@ -41,6 +36,13 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
     const Structure* structure = &s;
     if (axis != config->geometry.transport_axis) structure = &(rebuilt = build_structure(axis_config));
     const Structure& sa = *structure;
+    if (config->model != io::Model::conduction) {
+      const NernstPlanckCellResult np = run_nernst_planck_cell(sa, axis_config, axis);
+      if (ctx.rank == 0) std::cout << describe(np);
+      axes.push_back(to_json(np));
+      if (config->output.fields && axis == config->experiment.axes.front()) write_fields(dir, sa, axis_config, np, provenance);
+      continue;
+    }
     using Type = io::ExperimentConfig::Type;
     const Type type = config->experiment.type;
     if (type == Type::transference_linear) {
@@ -101,7 +103,7 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
 }  // namespace
 
 void add_run_command(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("run", "build the structure and run the experiment (conductivity, tortuosity)");
+  auto* cmd = app.add_subcommand("run", "build the structure and run the configured experiment (conduction, electroneutral or pnp model)");
   auto opts = std::make_shared<ConfigOptions>();
   add_config_options(*cmd, *opts, true);
   cmd->callback([&action, opts] { action = [opts](const RunContext& ctx) { return run(*opts, ctx); }; });

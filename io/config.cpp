@@ -2,11 +2,13 @@
 #include "io/config.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "io/config_reader.hpp"
 #include "physics/constants.hpp"
+#include "physics/scales.hpp"
 
 namespace ionpath::io {
 namespace {
@@ -219,7 +221,10 @@ ExperimentConfig read_experiment(MapReader r) {
   }
   x.accuracy = r.number("accuracy", 1e-6, Range{1e-12, 0.1}, "requested relative accuracy of sigma_eff");
   x.reference_phase = r.text("reference_phase", "gel", "phase whose bulk conductivity defines sigma_rel and tau");
-  x.voltage_V = r.number("voltage_V", 0.010, Range{-1.0, 1.0}, "bruce_vincent: potential step between the Li electrodes (V)");
+  x.voltage_V = r.number("voltage_V", 0.010, Range{-1.0, 1.0},
+                         "bruce_vincent: step between the Li electrodes; model electroneutral/pnp: between the baths (V)");
+  x.wall_surface_charge_C_m2 = r.number("wall_surface_charge_C_m2", 0.0, Range{-1.0, 1.0},
+                                        "model pnp: surface charge of non-periodic side walls (C/m2; clay < 0)");
   const YAML::Node temps = r.raw("temperatures_K", "list of numbers", "arrhenius: temperatures (default 273.15 to 338.15 K by 5 K)");
   if (temps.IsDefined()) {
     if (!temps.IsSequence() || temps.size() < 2) r.context().fail(temps, r.key_path("temperatures_K"), "expected a list of at least two temperatures");
@@ -234,6 +239,32 @@ ExperimentConfig read_experiment(MapReader r) {
   }
   r.finish();
   return x;
+}
+
+// The Nernst-Planck models run the bath-to-bath conductivity experiment; pnp must resolve the
+// Debye length (spec §1.4: h <= lambda_D / 5).
+void check_model(const RunConfig& c, const MapReader& r) {
+  if (c.model == Model::conduction) return;
+  const std::string name = c.model == Model::pnp ? "pnp" : "electroneutral";
+  using Type = ExperimentConfig::Type;
+  if (c.experiment.type != Type::none && c.experiment.type != Type::conductivity)
+    r.fail_at_key("model", "inconsistent: model '" + name +
+                               "' runs experiment.type conductivity only (the other experiments choose their own model)");
+  if (c.model != Model::pnp) return;
+  const physics::PhaseMaterial& gel = c.phase("gel");
+  const double debye = physics::make_scales(c.electrolyte.salt_concentration_mol_m3, c.electrolyte.temperature_K, 1.0,
+                                            c.grid.voxel_size_m, gel.relative_permittivity)
+                           .debye_length_m();
+  if (c.grid.voxel_size_m > debye / 5.0) {
+    const YAML::Node grid = r.at("grid");
+    const YAML::Node h = grid.IsMap() && grid["voxel_size_m"] ? grid["voxel_size_m"] : grid;
+    char msg[320];
+    std::snprintf(msg, sizeof msg,
+                  "model pnp resolves double layers: needs voxel_size_m <= lambda_D / 5 = %.3g m (Debye length %.3g m from "
+                  "the gel's relative_permittivity, c0 and T)",
+                  debye / 5.0, debye);
+    r.context().fail(h, "grid.voxel_size_m", msg);
+  }
 }
 
 RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node resolved) {
@@ -263,6 +294,7 @@ RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node reso
 
   c.model = static_cast<Model>(r.choice("model", {"conduction", "electroneutral", "pnp"}, 0, "transport model"));
   c.experiment = read_experiment(r.child("experiment", "virtual experiment"));
+  check_model(c, r);
   if (c.experiment.axes.empty()) c.experiment.axes = {c.geometry.transport_axis};
   MapReader o = r.child("output", "where and what to write");
   c.output.directory = o.text("directory", "out", "output directory (relative to the working directory)");

@@ -22,8 +22,9 @@ struct ExperimentConfig {
   std::vector<int> axes{2};       ///< driving axes (0 = x, 1 = y, 2 = z)
   double accuracy = 1e-6;         ///< requested relative accuracy of sigma_eff
   std::string reference_phase = "gel";
-  std::vector<double> temperatures_K;
-  double voltage_V = 0.010;        ///< bruce_vincent: applied potential step  ///< arrhenius sweep (default 273.15, 278.15, ..., 338.15 K)
+  std::vector<double> temperatures_K;  ///< arrhenius sweep (default 273.15, 278.15, ..., 338.15 K)
+  double voltage_V = 0.010;       ///< bruce_vincent, Nernst-Planck conductivity: applied potential step
+  double wall_surface_charge_C_m2 = 0.0;  ///< pnp: surface charge of the non-periodic side walls
 };
 
 struct OutputConfig {

@@ -4,6 +4,7 @@
 /// divergence messages and the finite-difference Jacobian check.
 #include <petscsnes.h>
 
+#include <cstddef>
 #include <exception>
 #include <span>
 #include <string>
@@ -23,8 +24,11 @@ inline constexpr std::string_view pnp_hint =
 /// DMDA matrix (interlaced blocks, star stencil) that also accepts entries outside the stencil
 /// (dense constraint rows).
 [[nodiscard]] MatHandle make_newton_matrix(const Domain& d);
-/// Newton with backtracking, rtol given, atol, 50 iterations; GMRES(100) rtol 1e-10; LU for one
-/// rank, MUMPS LU up to 1e5 cells on several ranks (if available), else ASM(1) + ILU.
+/// Grid sizes (cells) up to which the Newton defaults factorise the Jacobian directly.
+inline constexpr std::size_t direct_limit_3d = 30000, direct_limit_2d = 200000;
+/// Newton with backtracking, rtol given, atol, 50 iterations; GMRES(100) with a direct LU (PETSc on
+/// one rank, MUMPS on several) up to the direct limits, else GAMG (unsmoothed aggregation,
+/// threshold 0.02) with linear rtol 1e-6. Options with the solver's prefix override all of it.
 void set_newton_defaults(SNES snes, const Domain& d, double rtol, double atol = 1e-12);
 /// Adds to the default convergence test: converged when ||F|| <= floor and the last iteration
 /// no longer reduced it by half (Newton has reached the round-off floor of the residual, which

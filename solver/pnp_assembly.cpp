@@ -130,7 +130,7 @@ bool assemble(Context& ctx, const double* u, const Target& t) {
     if (t.J) IONPATH_PETSC_CALL(MatSetValue(t.J, row, col, v, ADD_VALUES));
   };
   Diagnostics& dg = ctx.diag;
-  dg.current_in = dg.inventory = {0.0, 0.0};
+  dg.current_in = dg.li_flux_in = dg.inventory = {0.0, 0.0};
   dg.net_charge = 0.0;
   std::fill(dg.cross_section.begin(), dg.cross_section.end(), 0.0);
   for (int k = own.lo[2]; k < own.hi[2]; ++k)
@@ -206,6 +206,7 @@ bool assemble(Context& ctx, const double* u, const Target& t) {
                 add_J(row[sp], row[sp], sgn * (side > 0 ? N.d_uL : N.d_uR));
                 add_J(row[sp], row[2], sgn * (side > 0 ? N.d_psiL : N.d_psiR));
                 out_current += z * sgn * N.value;
+                if (sp == 0) dg.li_flux_in[static_cast<std::size_t>(e)] -= sgn * N.value;
               }
               dg.current_in[static_cast<std::size_t>(e)] -= out_current;
               const double i_dir = side > 0 ? out_current : -out_current;  // current in +a
@@ -242,13 +243,15 @@ bool assemble(Context& ctx, const double* u, const Target& t) {
           }
         f[2] *= poisson_scale;
       }
-  std::vector<double> buf{dg.current_in[0], dg.current_in[1], dg.inventory[0], dg.inventory[1], dg.net_charge};
+  std::vector<double> buf{dg.current_in[0], dg.current_in[1], dg.inventory[0], dg.inventory[1], dg.net_charge,
+                          dg.li_flux_in[0],  dg.li_flux_in[1]};
   buf.insert(buf.end(), dg.cross_section.begin(), dg.cross_section.end());
   MPI_Allreduce(MPI_IN_PLACE, buf.data(), static_cast<int>(buf.size()), MPI_DOUBLE, MPI_SUM, d.comm());
   dg.current_in = {buf[0], buf[1]};
   dg.inventory = {buf[2], buf[3]};
   dg.net_charge = buf[4];
-  std::copy(buf.begin() + 5, buf.end(), dg.cross_section.begin());
+  dg.li_flux_in = {buf[5], buf[6]};
+  std::copy(buf.begin() + 7, buf.end(), dg.cross_section.begin());
   return true;
 }
 
@@ -299,6 +302,8 @@ void collect_result(Context& ctx, Vec x, PnpResult& out) {
   const Diagnostics& dg = ctx.diag;
   out.current_in_low = dg.current_in[0];
   out.current_in_high = dg.current_in[1];
+  out.li_flux_in_low = dg.li_flux_in[0];
+  out.li_flux_in_high = dg.li_flux_in[1];
   out.cross_section_current = dg.cross_section;
   out.inventory_plus = dg.inventory[0];
   out.inventory_minus = dg.inventory[1];

@@ -19,6 +19,7 @@ enum class Storage { steady, transient_variable, mass_matrix };
 
 struct Diagnostics {
   std::array<double, 2> current_in{};  // 0 = low face, 1 = high face
+  std::array<double, 2> li_flux_in{};  // Li+ flux into the domain through the low / high face
   std::array<double, 2> inventory{};   // c+, c-
   double net_charge = 0.0;
   std::vector<double> cross_section;   // N_axis + 1 faces

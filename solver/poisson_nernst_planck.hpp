@@ -50,6 +50,7 @@ struct PnpResult {
   std::vector<std::uint8_t> active_plus, active_minus;  ///< per owned cell: the species' row is solved
   /// Current (N+ - N-) into the domain through the low / high face, summed over face cells.
   double current_in_low = 0.0, current_in_high = 0.0;
+  double li_flux_in_low = 0.0, li_flux_in_high = 0.0;  ///< Li+ flux (N+) into the domain, same faces
   /// Current in +axis direction through every cross-section normal to the transport axis (entry k
   /// = the face below cell layer k).
   std::vector<double> cross_section_current;

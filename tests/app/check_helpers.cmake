@@ -10,3 +10,15 @@ function(check_close what value expected tol)
     message(FATAL_ERROR "${what} = ${value}, expected ${expected} (rtol ${tol})")
   endif()
 endfunction()
+
+# value within [lo, hi] (physical bounds where no exact answer exists).
+function(check_between what value lo hi)
+  if("${value}" STREQUAL "")
+    message(FATAL_ERROR "${what}: missing")
+  endif()
+  execute_process(COMMAND python3 -c "import sys; v,l,h=map(float,sys.argv[1:]); sys.exit(0 if l<=v<=h else 1)"
+                          ${value} ${lo} ${hi} RESULT_VARIABLE bad)
+  if(bad)
+    message(FATAL_ERROR "${what} = ${value}, expected within [${lo}, ${hi}]")
+  endif()
+endfunction()

@@ -1,0 +1,50 @@
+# ionpath run with model electroneutral / pnp (bath-to-bath conductivity cell, app/nernst_planck_cell).
+# Exact answers: on straight walls along z every column is uniform, so sigma_eff = sum phi sigma and
+# t+ = sum phi sigma+ / sum phi sigma at any voltage, and a charged wall gives exactly the conduction
+# result of its Donnan state; a homogeneous gel under pnp is uniform and gives the gel's sigma and t+.
+# The clay slit example has no closed form: physical bounds, conservation, and 1 vs 2 ranks.
+include(${CMAKE_CURRENT_LIST_DIR}/check_helpers.cmake)
+function(run_case name ranks)
+  execute_process(COMMAND ${MPIEXEC} -n ${ranks} --oversubscribe ${IONPATH} run ${ARGN} --output ${WORK}/${name}
+                  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "${name} failed (${status}):\n${out}${err}")
+  endif()
+  file(READ ${WORK}/${name}/summary.json s)
+  foreach(key sigma_eff_S_m t_plus flux_balance sigma_rel)
+    string(JSON v GET "${s}" axes 0 ${key})
+    set(${name}_${key} ${v} PARENT_SCOPE)
+  endforeach()
+  message(STATUS "${name}: sigma_eff ${v} S/m, t+ ${${name}_t_plus}")
+endfunction()
+
+set(z --set "experiment.axes=[z]" --set experiment.type=conductivity)
+run_case(en_walls 2 ${WALLS} ${z} --set model=electroneutral --set experiment.voltage_V=0.005)
+check_close("electroneutral sigma, parallel walls" ${en_walls_sigma_eff_S_m} 0.0553 1e-8)
+check_close("electroneutral t+, parallel walls" ${en_walls_t_plus} 0.4742857142857143 1e-8)
+
+set(charged --set phases.wall.fixed_charge_mol_m3=500)
+run_case(en_charged 1 ${WALLS} ${z} --set model=electroneutral ${charged})
+execute_process(COMMAND ${MPIEXEC} -n 1 ${IONPATH} run ${WALLS} --set "experiment.axes=[z]" --set experiment.type=transference_linear
+                        ${charged} --output ${WORK}/linear_charged RESULT_VARIABLE status OUTPUT_QUIET)
+file(READ ${WORK}/linear_charged/summary.json s)
+string(JSON sigma_lin GET "${s}" axes 0 sigma_eff_S_m)
+string(JSON t_lin GET "${s}" axes 0 t_plus_linear)
+check_close("electroneutral vs conduction sigma (charged walls)" ${en_charged_sigma_eff_S_m} ${sigma_lin} 1e-7)
+check_close("electroneutral vs linear t+ (charged walls)" ${en_charged_t_plus} ${t_lin} 1e-7)
+
+run_case(pnp_gel 2 ${GEL} --set model=pnp --set experiment.type=conductivity --set grid.voxel_size_m=4e-11
+         --set "grid.n_cells=[3,3,12]")
+check_close("pnp sigma_rel, homogeneous gel" ${pnp_gel_sigma_rel} 1.0 1e-8)
+check_close("pnp t+, homogeneous gel" ${pnp_gel_t_plus} 0.42 1e-8)
+
+# The slit: 1/7 of the section is clay, yet double-layer conduction along the negative sheets
+# raises sigma above the open fraction and Li+ carries more of the current than in the gel.
+set(slit --set "grid.n_cells=[175,60,1]")
+run_case(slit1 1 ${SLIT} ${slit})
+run_case(slit2 2 ${SLIT} ${slit})
+check_between("slit sigma_rel" ${slit1_sigma_rel} 0.8572 1.5)
+check_between("slit t+" ${slit1_t_plus} 0.45 1.0)
+check_between("slit flux balance" ${slit1_flux_balance} 0.0 1e-8)
+check_close("slit sigma, 2 vs 1 ranks" ${slit2_sigma_eff_S_m} ${slit1_sigma_eff_S_m} 1e-8)
+check_close("slit t+, 2 vs 1 ranks" ${slit2_t_plus} ${slit1_t_plus} 1e-8)
