@@ -82,9 +82,11 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
     axes.push_back(to_json(r));
     if (fields && r.effective.percolating) {
       const io::FieldLayout layout{config->grid, sa.domain->owned(), sa.domain->comm()};
+      const std::vector<double> magnitude = io::vector_magnitude(r.effective.current_density);
       const std::vector<io::CellField> f{{"phase", "1", 1, sa.labels.labels()},
                                          {"potential", "V", 1, std::span<const double>(r.effective.potential)},
-                                         {"current_density", "A/m2", 3, std::span<const double>(r.effective.current_density)}};
+                                         {"current_density", "A/m2", 3, std::span<const double>(r.effective.current_density)},
+                                         {"current_density_magnitude", "A/m2", 1, std::span<const double>(magnitude)}};
       if (config->output.vtk) {
         const std::string file = io::write_vtk(dir, "fields", layout, f);
         if (ctx.rank == 0) io::write_pvd(dir, "fields", {{0.0, file}});

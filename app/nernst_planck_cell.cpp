@@ -134,10 +134,12 @@ void write_fields(const std::filesystem::path& dir, const Structure& s, const io
                   const NernstPlanckCellResult& r, const io::Provenance& provenance) {
   const io::FieldLayout layout{config.grid, s.domain->owned(), s.domain->comm()};
   using D = std::span<const double>;
+  const std::vector<double> magnitude = io::vector_magnitude(r.current_density);
   // c_salt: the anion concentration, which equals the salt concentration in every phase (X binds cations).
   const std::vector<io::CellField> f{{"phase", "1", 1, s.labels.labels()},   {"c_plus", "mol/m3", 1, D(r.c_plus)},
                                      {"c_minus", "mol/m3", 1, D(r.c_minus)}, {"c_salt", "mol/m3", 1, D(r.c_minus)},
-                                     {"potential", "V", 1, D(r.potential)},  {"current_density", "A/m2", 3, D(r.current_density)}};
+                                     {"potential", "V", 1, D(r.potential)},  {"current_density", "A/m2", 3, D(r.current_density)},
+                                     {"current_density_magnitude", "A/m2", 1, D(magnitude)}};
   if (config.output.vtk) {
     const std::string file = io::write_vtk(dir, "np_fields", layout, f);
     if (s.domain->rank() == 0) io::write_pvd(dir, "np_fields", {{0.0, file}});

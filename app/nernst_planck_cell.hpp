@@ -35,7 +35,8 @@ struct NernstPlanckCellResult {
 [[nodiscard]] NernstPlanckCellResult run_nernst_planck_cell(const Structure& s, const io::RunConfig& config, int axis);
 [[nodiscard]] nlohmann::json to_json(const NernstPlanckCellResult& r);
 [[nodiscard]] std::string describe(const NernstPlanckCellResult& r);
-/// Writes np_fields.{vti|pvti,pvd,h5}: phase, c_plus, c_minus, c_salt, potential, current_density.
+/// Writes np_fields.{vti|pvti,pvd,h5}: phase, c_plus, c_minus, c_salt, potential, current_density
+/// and its magnitude.
 void write_fields(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
                   const NernstPlanckCellResult& r, const io::Provenance& provenance);
 

@@ -3,6 +3,7 @@
 /// components interleaved), a name and a unit. Writers never see PETSc objects.
 #include <mpi.h>
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <span>
@@ -29,5 +30,12 @@ struct FieldLayout {
   MPI_Comm comm = MPI_COMM_WORLD;
 };
 
+/// Euclidean norm of every 3-component cell vector (e.g. |current density| for ParaView colouring).
+[[nodiscard]] inline std::vector<double> vector_magnitude(std::span<const double> v3) {
+  std::vector<double> m(v3.size() / 3);
+  for (std::size_t c = 0; c < m.size(); ++c)
+    m[c] = std::sqrt(v3[3 * c] * v3[3 * c] + v3[3 * c + 1] * v3[3 * c + 1] + v3[3 * c + 2] * v3[3 * c + 2]);
+  return m;
+}
 
 }  // namespace ionpath::io
