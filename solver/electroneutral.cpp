@@ -20,7 +20,6 @@ namespace ionpath::solver {
 namespace {
 
 using en_detail::Context;
-using en_detail::LocalState;
 using en_detail::Storage;
 using en_detail::Target;
 

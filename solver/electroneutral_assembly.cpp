@@ -367,18 +367,6 @@ void transient_variable(const Context& ctx, const double* mu_owned, double* C) {
       }
 }
 
-LocalState::LocalState(const Domain& d, Vec x) : dm_(d.dm()) {
-  IONPATH_PETSC_CALL(DMGetLocalVector(dm_, &local_));
-  IONPATH_PETSC_CALL(DMGlobalToLocalBegin(dm_, x, INSERT_VALUES, local_));
-  IONPATH_PETSC_CALL(DMGlobalToLocalEnd(dm_, x, INSERT_VALUES, local_));
-  IONPATH_PETSC_CALL(VecGetArrayRead(local_, &values_));
-}
-
-LocalState::~LocalState() {
-  VecRestoreArrayRead(local_, &values_);
-  DMRestoreLocalVector(dm_, &local_);
-}
-
 void collect_result(Context& ctx, Vec x, ElectroneutralResult& out) {
   const Domain& d = *ctx.domain;
   const mesh::Box& own = d.owned();

@@ -11,6 +11,7 @@
 
 #include "physics/electroneutral_kernels.hpp"
 #include "solver/electroneutral.hpp"
+#include "solver/local_state.hpp"
 
 namespace ionpath::solver::en_detail {
 
@@ -68,21 +69,6 @@ bool assemble(Context& ctx, const double* mu, const Target& target);
 
 /// Transient variable C = (c+, c-) per owned cell (0 in inactive cells).
 void transient_variable(const Context& ctx, const double* mu_owned, double* C);
-
-/// Ghosted copy of a global vector (dof 2) for the duration of a scope.
-class LocalState {
- public:
-  LocalState(const Domain& d, Vec x);
-  ~LocalState();
-  LocalState(const LocalState&) = delete;
-  LocalState& operator=(const LocalState&) = delete;
-  [[nodiscard]] const double* values() const noexcept { return values_; }
-
- private:
-  DM dm_;
-  Vec local_ = nullptr;
-  const PetscScalar* values_ = nullptr;
-};
 
 /// Fields and totals of the state x into `out` (a final assemble fills the diagnostics).
 void collect_result(Context& ctx, Vec x, ElectroneutralResult& out);

@@ -19,16 +19,16 @@
 #include <vector>
 
 #include "electroneutral_test_support.hpp"
+#include "mms_support.hpp"
 #include "physics/electroneutral_kernels.hpp"
 
 using namespace en_test;
 
 namespace {
 
-using P = std::array<double, 3>;  // unit-box coordinates
-using Field = std::function<double(const P&)>;
+using P = mms::UnitPoint;
+using Field = mms::UnitField;
 constexpr double pi = std::numbers::pi;
-constexpr double fd_step = 1e-3;
 constexpr int n_fields = 5;  // mu+, mu-, c+, c-, psi
 
 // Exact fields: mu+- constant on the reservoir faces x = 0 and x = 1 (one value per face), periodic
@@ -50,27 +50,15 @@ ionpath::physics::ElectroneutralCell state(const P& p) {
   return ionpath::physics::electroneutral_cell(mu_plus(p), mu_minus(p), fixed_charge(p));
 }
 
-double derivative(const Field& f, P p, int axis) {
-  auto at = [&](double s) {
-    P q = p;
-    q[static_cast<std::size_t>(axis)] += s * fd_step;
-    return f(q);
-  };
-  return (-at(2) + 8 * at(1) - 8 * at(-1) + at(-2)) / (12 * fd_step);
-}
-
 // Unit-box divergence of the flux of species sp (0 = Li+, 1 = anion).
 double flux_divergence(int sp, const P& p, int dim) {
   const Field mu = sp == 0 ? Field(mu_plus) : Field(mu_minus);
-  double s = 0.0;
-  for (int a = 0; a < dim; ++a) {
-    const Field flux = [&](const P& q) {
-      const auto st = state(q);
-      return -(sp == 0 ? D_plus(q, a) * st.c_plus : D_minus(q, a) * st.c_minus) * derivative(mu, q, a);
-    };
-    s += derivative(flux, p, a);
-  }
-  return s;
+  return mms::fd_divergence(
+      [&](const P& q, int a) {
+        const auto st = state(q);
+        return -(sp == 0 ? D_plus(q, a) * st.c_plus : D_minus(q, a) * st.c_minus) * mms::fd_derivative(mu, q, a);
+      },
+      p, dim);
 }
 
 solver::DomainOptions periodic_x_axis() {
@@ -98,64 +86,39 @@ struct Problem {
 Problem manufacture(const solver::Domain& d, int n, int dim) {
   Problem pr;
   const auto N = static_cast<double>(n);
-  const mesh::Box& b = d.owned();
-  for (int k = b.lo[2]; k < b.hi[2]; ++k)
-    for (int j = b.lo[1]; j < b.hi[1]; ++j)
-      for (int i = b.lo[0]; i < b.hi[0]; ++i) {
-        const P p{(i + 0.5) / N, (j + 0.5) / N, dim == 3 ? (k + 0.5) / N : 0.0};
-        for (int a = 0; a < 3; ++a) {
-          pr.f.Dp.push_back(D_plus(p, a));
-          pr.f.Dm.push_back(D_minus(p, a));
-        }
-        pr.f.X.push_back(fixed_charge(p));
-        // Cell units: d/dX = (1/N) d/dx, so divergences scale with 1/N^2.
-        for (int sp = 0; sp < 2; ++sp) pr.source.push_back(flux_divergence(sp, p, dim) / (N * N));
-        const auto st = state(p);
-        pr.exact.insert(pr.exact.end(), {mu_plus(p), mu_minus(p), st.c_plus, st.c_minus, st.psi});
-      }
+  mms::for_each_cell_centre(d.owned(), n, dim, [&](const P& p) {
+    for (int a = 0; a < 3; ++a) {
+      pr.f.Dp.push_back(D_plus(p, a));
+      pr.f.Dm.push_back(D_minus(p, a));
+    }
+    pr.f.X.push_back(fixed_charge(p));
+    // Cell units: d/dX = (1/N) d/dx, so divergences scale with 1/N^2.
+    for (int sp = 0; sp < 2; ++sp) pr.source.push_back(flux_divergence(sp, p, dim) / (N * N));
+    const auto st = state(p);
+    pr.exact.insert(pr.exact.end(), {mu_plus(p), mu_minus(p), st.c_plus, st.c_minus, st.psi});
+  });
   return pr;
 }
 
-struct Errors {
-  std::array<double, n_fields> l2{}, max{};
-};
-
-Errors solve_mms(int n, int dim) {
+mms::ErrorNorms solve_mms(int n, int dim) {
   const mesh::Grid grid{{n, n, dim == 3 ? n : 1}, 1e-9};
   solver::Domain d(grid, periodic_x_axis());
   const Problem pr = manufacture(d, n, dim);
   const solver::ElectroneutralResult r = solver::solve_electroneutral_steady(d, pr.input());
   EXPECT_EQ(r.inactive_fraction, 0.0);
-  Errors e;
+  mms::ErrorNorms e(n_fields);
   for (std::size_t c = 0; c < d.owned().n_cells(); ++c) {
     const double got[n_fields] = {r.mu_plus[c], r.mu_minus[c], r.c_plus[c], r.c_minus[c], r.psi[c]};
-    for (std::size_t q = 0; q < n_fields; ++q) {
-      const double err = std::abs(got[q] - pr.exact[n_fields * c + q]);
-      e.l2[q] += err * err;
-      e.max[q] = std::max(e.max[q], err);
-    }
+    for (std::size_t q = 0; q < n_fields; ++q) e.add(q, got[q], pr.exact[n_fields * c + q]);
   }
-  MPI_Allreduce(MPI_IN_PLACE, e.l2.data(), n_fields, MPI_DOUBLE, MPI_SUM, d.comm());
-  MPI_Allreduce(MPI_IN_PLACE, e.max.data(), n_fields, MPI_DOUBLE, MPI_MAX, d.comm());
-  for (double& v : e.l2) v = std::sqrt(v / static_cast<double>(grid.n_total()));
+  e.reduce(d.comm(), grid.n_total());
   return e;
 }
 
 void check_orders(int dim, std::array<int, 3> sizes) {
-  std::array<Errors, 3> e;
+  std::array<mms::ErrorNorms, 3> e;
   for (std::size_t q = 0; q < 3; ++q) e[q] = solve_mms(sizes[q], dim);
-  const char* names[n_fields] = {"mu+", "mu-", "c+", "c-", "psi"};
-  const double ratio = static_cast<double>(sizes[2]) / sizes[1];
-  for (std::size_t u = 0; u < n_fields; ++u) {
-    const double l2_order = std::log(e[1].l2[u] / e[2].l2[u]) / std::log(ratio);
-    const double max_order = std::log(e[1].max[u] / e[2].max[u]) / std::log(ratio);
-    if (d_rank_zero())
-      std::printf("EN MMS %dD %-3s L2 %.3e %.3e %.3e (order %.3f), max %.3e %.3e %.3e (order %.3f)\n", dim, names[u],
-                  e[0].l2[u], e[1].l2[u], e[2].l2[u], l2_order, e[0].max[u], e[1].max[u], e[2].max[u], max_order);
-    EXPECT_GE(l2_order, 1.8) << names[u];
-    EXPECT_LE(l2_order, 2.2) << names[u];
-    EXPECT_GE(max_order, 1.7) << names[u];
-  }
+  mms::expect_second_order("EN MMS " + std::to_string(dim) + "D", {"mu+", "mu-", "c+", "c-", "psi"}, e, sizes);
 }
 
 }  // namespace
