@@ -28,7 +28,7 @@ inline constexpr std::string_view pnp_hint =
 inline constexpr std::size_t direct_limit_3d = 30000, direct_limit_2d = 200000;
 /// Newton with backtracking, rtol given, atol, 50 iterations; GMRES(100) with a direct LU (PETSc on
 /// one rank, MUMPS on several) up to the direct limits, else GAMG (unsmoothed aggregation,
-/// threshold 0.02) with linear rtol 1e-6. Options with the solver's prefix override all of it.
+/// threshold 0.02, built once per SNES solve) with linear rtol 1e-6. Options with the solver's prefix override all of it.
 void set_newton_defaults(SNES snes, const Domain& d, double rtol, double atol = 1e-12);
 /// Adds to the default convergence test: converged when ||F|| <= floor and the last iteration
 /// no longer reduced it by half (Newton has reached the round-off floor of the residual, which
