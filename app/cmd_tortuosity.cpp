@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 #include "app/commands.hpp"
 #include "app/structure.hpp"
@@ -115,7 +116,7 @@ int run(const TortuosityOptions& o, const RunContext& ctx) {
       opt.op = solver::ConductionOperator::matrix_free;
       opt.accuracy = o.accuracy;
     }
-    const auto r = solver::solve_conductivity(*s.domain, sigma, opt);
+    const auto r = solver::solve_conductivity(*s.domain, std::move(sigma), opt);
     const double tau = solver::tortuosity_factor(eps, sigma_ref, r.sigma_eff);
     const char* name = axis == 0 ? "x" : axis == 1 ? "y" : "z";
     auto finite = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };

@@ -2,9 +2,11 @@
 // (mesh::generate_block, Poisson placement, isotropic), one sigma_eff solve along z, JSON on stdout.
 // Usage (key=value, any order; PETSc options after them are passed through):
 //   mpiexec -n 2 conduction_scaling_bench N=256 op=mf accuracy=1e-4 clay_sigma=0 fraction=0.13
-//     aspect=20 thickness_vox=1.5 seed=1 reference=0 stream_GBs=26 apply_reps=10
+//     aspect=20 thickness_vox=1.5 seed=1 reference=0 stream_GBs=26 apply_reps=10 stop=energy
+//     keep_sigma=0 fused=1 kcycle=0 k_inner=2 k_mmax=1 coarse_scale=0.5 smooth=3 cheb_low=0.3 face_double=-1
 // op = mf (matrix-free multigrid) | assembled (AIJ + the cond_ recipe). reference=1 adds a tight
 // solve (matrix-free, double faces, accuracy 1e-10) and reports the relative error of sigma_eff.
+// stop = energy (default: energy-estimate stopping test) | residual (rtol = 1e-2 accuracy).
 #include <mpi.h>
 #include <petscsys.h>
 #include <petsctime.h>
@@ -15,6 +17,7 @@
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mesh/generate.hpp"
@@ -95,6 +98,7 @@ int main(int argc, char** argv) {
     const int smooth = static_cast<int>(get(kv, "smooth", defaults.smoothing_steps));
     const double cheb_low = get(kv, "cheb_low", defaults.cheb_low);
     const double face_prec = get(kv, "face_double", -1);
+    const bool residual_stop = kv.count("stop") != 0 && kv.at("stop") == "residual";
 
     const double h = 1e-6;
     const mesh::Grid grid{{n, n, n}, h};
@@ -116,9 +120,9 @@ int main(int argc, char** argv) {
       MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_SUM, domain.comm());
     };
     const double t_gen0 = now();
-    std::vector<double> sigma;
     double achieved = 0.0;
-    {
+    const auto make_sigma = [&] {
+      std::vector<double> sigma;
       const mesh::GeneratedBlock block = mesh::generate_block(grid, geo, domain.owned(), sum);
       achieved = block.info.achieved_clay_fraction;
       const auto labels = block.labels.labels();
@@ -127,8 +131,11 @@ int main(int argc, char** argv) {
         const double s = mesh::is_clay_like(labels[c]) ? clay_sigma : 1.0;
         sigma[3 * c] = sigma[3 * c + 1] = sigma[3 * c + 2] = s;
       }
-    }
+      return sigma;
+    };
+    std::vector<double> sigma = make_sigma();
     const double t_gen = now() - t_gen0;
+    const double rss_gen = peak_rss_bytes_sum(domain.comm());  // peak so far: generation + sigma
 
     solver::ConductivityOptions opt;
     opt.axis = 2;
@@ -138,16 +145,25 @@ int main(int argc, char** argv) {
     opt.matrix_free.coarse_scale = coarse_scale;
     opt.matrix_free.smoothing_steps = smooth;
     opt.matrix_free.cheb_low = cheb_low;
+    opt.matrix_free.k_cycle = get(kv, "kcycle", 0) != 0;
+    opt.matrix_free.fused_smoother = get(kv, "fused", defaults.fused_smoother ? 1 : 0) != 0;
+    opt.matrix_free.k_cycle_inner = static_cast<int>(get(kv, "k_inner", defaults.k_cycle_inner));
+    opt.matrix_free.k_cycle_outer_mmax = static_cast<int>(get(kv, "k_mmax", defaults.k_cycle_outer_mmax));
+    opt.stopping = residual_stop ? solver::StoppingTest::residual : solver::StoppingTest::energy;
     if (face_prec >= 0)
       opt.matrix_free.face_precision =
           face_prec > 0 ? solver::FacePrecision::double_precision : solver::FacePrecision::single;
 
     const double t_solve0 = now();
-    const solver::ConductivityResult r = solver::solve_conductivity(domain, sigma, opt);
+    // Handing sigma over lets the matrix-free path free it once the faces are built (keep=1: not).
+    const bool keep_sigma = get(kv, "keep_sigma", 0) != 0;
+    const solver::ConductivityResult r = keep_sigma ? solver::solve_conductivity(domain, sigma, opt)
+                                                    : solver::solve_conductivity(domain, std::move(sigma), opt);
     const double t_solve = now() - t_solve0;
     const double t_total = now() - t_start;
     const double rss = peak_rss_bytes_sum(domain.comm());
 
+    if (sigma.empty()) sigma = make_sigma();  // for the apply timing and the reference
     // Operator apply bandwidth (a separate hierarchy with the same settings, after the timed run).
     double t_apply = 0.0, bytes_apply = 0.0;
     int n_levels = 0;
@@ -169,23 +185,26 @@ int main(int argc, char** argv) {
       solver::ConductivityOptions ro = opt;
       ro.op = solver::ConductionOperator::matrix_free;
       ro.accuracy = 1e-10;
+      ro.stopping = solver::StoppingTest::residual;
       ro.matrix_free.face_precision = solver::FacePrecision::double_precision;
       sigma_ref = solver::solve_conductivity(domain, sigma, ro).sigma_eff;
     }
 
     if (domain.rank() == 0) {
       const double voxels = static_cast<double>(grid.n_total());
-      std::printf("{\"N\": %d, \"ranks\": %d, \"op\": \"%s\", \"clay_sigma\": %g, \"clay_fraction\": %.4f, "
-                  "\"accuracy\": %g, \"iterations\": %d, \"levels\": %d, \"generate_s\": %.3f, \"setup_s\": %.3f, "
-                  "\"solve_s\": %.3f, \"solve_call_s\": %.3f, \"total_s\": %.3f, \"voxels_per_s\": %.4g, "
-                  "\"bytes_per_voxel\": %.1f, \"sigma_eff\": %.12g, \"sigma_eff_energy\": %.12g, "
-                  "\"flux_balance\": %.3g, \"inactive_fraction\": %.4f, \"apply_s\": %.5f, "
-                  "\"apply_GBs\": %.2f, \"stream_GBs\": %.2f, \"sigma_ref\": %.12g, \"rel_error\": %.3g}\n",
-                  n, domain.n_ranks(), mf ? "mf" : "assembled", clay_sigma, achieved, accuracy, r.solve.iterations,
-                  n_levels, t_gen, r.solve.setup_time_s, r.solve.solve_time_s, t_solve, t_total,
-                  voxels / t_solve, rss / voxels, r.sigma_eff, r.sigma_eff_energy, r.flux_balance,
-                  r.inactive_fraction(), t_apply, t_apply > 0 ? bytes_apply / t_apply * 1e-9 : 0.0, stream,
-                  sigma_ref, sigma_ref > 0 ? std::abs(r.sigma_eff - sigma_ref) / sigma_ref : 0.0);
+      std::printf(
+          "{\"N\": %d, \"ranks\": %d, \"op\": \"%s\", \"clay_sigma\": %g, \"clay_fraction\": %.4f, "
+          "\"accuracy\": %g, \"stop\": \"%s\", \"iterations\": %d, \"levels\": %d, \"generate_s\": %.3f, "
+          "\"setup_s\": %.3f, \"solve_s\": %.3f, \"solve_call_s\": %.3f, \"total_s\": %.3f, "
+          "\"voxels_per_s\": %.4g, \"bytes_per_voxel\": %.1f, \"bytes_per_voxel_generation\": %.1f, "
+          "\"sigma_eff\": %.12g, \"sigma_eff_energy\": %.12g, \"flux_balance\": %.3g, \"inactive_fraction\": %.4f, "
+          "\"apply_s\": %.5f, \"apply_GBs\": %.2f, \"stream_GBs\": %.2f, \"sigma_ref\": %.12g, \"rel_error\": %.3g}\n",
+          n, domain.n_ranks(), mf ? "mf" : "assembled", clay_sigma, achieved, accuracy,
+          residual_stop ? "residual" : "energy", r.solve.iterations, n_levels, t_gen, r.solve.setup_time_s,
+          r.solve.solve_time_s, t_solve, t_total, voxels / t_solve, rss / voxels, rss_gen / voxels, r.sigma_eff,
+          r.sigma_eff_energy, r.flux_balance, r.inactive_fraction(), t_apply,
+          t_apply > 0 ? bytes_apply / t_apply * 1e-9 : 0.0, stream, sigma_ref,
+          sigma_ref > 0 ? std::abs(r.sigma_eff - sigma_ref) / sigma_ref : 0.0);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

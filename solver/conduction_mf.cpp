@@ -12,6 +12,74 @@
 #include "solver/conduction.hpp"
 #include "solver/petsc_error.hpp"
 
+// PETSc callback outside namespace ionpath::solver (PetscCall names ::PetscError).
+namespace ionpath_mf_stop {
+
+/// Energy stopping test: S_k = energy(x_k) decreases monotonically under CG to S*; with
+/// D_k = S_{k-1} - S_k and the observed ratio r = max(D_k / D_{k-1}, D_{k-1} / D_{k-2}, 0.5) the
+/// remaining error S_k - S* is estimated as max(D_k, r D_{k-1}) r / (1 - r). Stop when that is
+/// below tol * S_k (tol = accuracy / 10).
+/// The residual test (rtol, divergence, max_it) still applies first.
+struct EnergyStop {
+  const ionpath::solver::MatrixFreeHierarchy* H = nullptr;
+  int axis = 2;
+  double tol = 0.0;
+  void* default_ctx = nullptr;
+  std::vector<double> S;  ///< energy at iterations 0, 1, ...
+};
+
+PetscErrorCode energy_converged(KSP ksp, PetscInt it, PetscReal rnorm, KSPConvergedReason* reason, void* ctx) {
+  PetscFunctionBeginUser;
+  auto* st = static_cast<EnergyStop*>(ctx);
+  PetscCall(KSPConvergedDefault(ksp, it, rnorm, reason, st->default_ctx));
+  if (*reason != KSP_CONVERGED_ITERATING) PetscFunctionReturn(0);
+  Vec x = nullptr;
+  PetscCall(KSPBuildSolution(ksp, nullptr, &x));
+  double e = 0.0;
+  try {
+    e = st->H->energy(x, st->axis);
+  } catch (const std::exception&) {
+    SETERRQ(PetscObjectComm(reinterpret_cast<PetscObject>(ksp)), PETSC_ERR_LIB, "energy evaluation failed");
+  }
+  if (it == 0) st->S.clear();
+  st->S.push_back(e);
+  const std::size_t k = st->S.size() - 1;
+  if (k < 2) PetscFunctionReturn(0);
+  const double d1 = st->S[k - 1] - st->S[k];
+  const double d0 = st->S[k - 2] - st->S[k - 1];
+  if (d1 <= 0.0) {
+    // Not decreasing: converged to round-off (if the previous step was already small), or an
+    // indefinite preconditioner (let CG go on and detect it).
+    if (-d1 <= 1e-13 * std::abs(e) && d0 <= st->tol * e) {
+      *reason = KSP_CONVERGED_ATOL;
+    }
+    PetscFunctionReturn(0);
+  }
+  if (d0 <= 0.0) PetscFunctionReturn(0);  // the step before rose: no extrapolation yet
+  double r = std::max(0.5, d1 / d0);
+  if (k >= 3) {
+    const double dm = st->S[k - 3] - st->S[k - 2];
+    if (dm > 0.0) r = std::max(r, d0 / dm);
+  }
+  // Remaining error, extrapolated from the last decrement and, so that a sudden stall is not
+  // mistaken for convergence, from the one before it.
+  const double est = std::max(d1 * r / (1.0 - r), d0 * r * r / (1.0 - r));
+  if (r < 0.95 && est <= st->tol * e) {
+    *reason = KSP_CONVERGED_RTOL;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode energy_stop_destroy(void* ctx) {
+  PetscFunctionBeginUser;
+  auto* st = static_cast<EnergyStop*>(ctx);
+  PetscCall(KSPConvergedDefaultDestroy(st->default_ctx));
+  delete st;
+  PetscFunctionReturn(0);
+}
+
+}  // namespace ionpath_mf_stop
+
 namespace ionpath::solver {
 namespace {
 
@@ -72,8 +140,11 @@ bool use_double_faces(const ConductivityOptions& o) {
 
 }  // namespace
 
-ConductivityResult solve_conductivity_matrix_free(const Domain& domain, std::span<const double> sigma_xyz,
-                                                  const ConductivityOptions& options) {
+namespace {
+
+/// `release`, if not null, owns sigma_xyz's storage and is freed once the hierarchy is built.
+ConductivityResult solve_mf(const Domain& domain, std::span<const double> sigma_xyz, std::vector<double>* release,
+                            const ConductivityOptions& options) {
   const int a = options.axis;
   const int dim = domain.dimension();
   if (a < 0 || a >= dim) throw std::invalid_argument("solve_conductivity: axis " + std::to_string(a) + " out of range");
@@ -101,6 +172,10 @@ ConductivityResult solve_conductivity_matrix_free(const Domain& domain, std::spa
   const MatrixFreeHierarchy H(domain, sigma_xyz, active.active, DirichletFaces::electrodes(a).on,
                               use_double_faces(options), options.matrix_free);
   const StencilLevel& F = H.finest();
+  if (release != nullptr) {  // sigma is not needed any more: the faces hold the operator
+    sigma_xyz = {};
+    std::vector<double>().swap(*release);
+  }
 
   VecHandle b, x;
   IONPATH_PETSC_CALL(DMCreateGlobalVector(F.dm, b.out()));
@@ -129,7 +204,15 @@ ConductivityResult solve_conductivity_matrix_free(const Domain& domain, std::spa
   KspHandle ksp;
   IONPATH_PETSC_CALL(KSPCreate(domain.comm(), ksp.out()));
   IONPATH_PETSC_CALL(KSPSetOperators(ksp, H.fine_operator(), H.fine_operator()));
-  IONPATH_PETSC_CALL(KSPSetType(ksp, KSPCG));
+  if (options.matrix_free.k_cycle) {
+    // The K-cycle is a (slightly) nonlinear preconditioner: flexible CG keeps the exact line
+    // search, so the energy still decreases monotonically.
+    IONPATH_PETSC_CALL(KSPSetType(ksp, KSPFCG));
+    IONPATH_PETSC_CALL(KSPFCGSetMmax(ksp, options.matrix_free.k_cycle_outer_mmax));
+    IONPATH_PETSC_CALL(KSPFCGSetNprealloc(ksp, options.matrix_free.k_cycle_outer_mmax + 1));
+  } else {
+    IONPATH_PETSC_CALL(KSPSetType(ksp, KSPCG));
+  }
   IONPATH_PETSC_CALL(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
   IONPATH_PETSC_CALL(KSPSetTolerances(ksp, rtol, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
   IONPATH_PETSC_CALL(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
@@ -137,6 +220,17 @@ ConductivityResult solve_conductivity_matrix_free(const Domain& domain, std::spa
   IONPATH_PETSC_CALL(KSPGetPC(ksp, &pc));
   H.setup_pc(pc, prefix);
   IONPATH_PETSC_CALL(KSPSetOptionsPrefix(ksp, prefix.c_str()));
+  const bool energy_stop = options.accuracy > 0.0 && options.stopping == StoppingTest::energy;
+  ionpath_mf_stop::EnergyStop* stop = nullptr;
+  if (energy_stop) {
+    stop = new ionpath_mf_stop::EnergyStop;
+    stop->H = &H;
+    stop->axis = a;
+    stop->tol = 0.1 * options.accuracy;
+    IONPATH_PETSC_CALL(KSPConvergedDefaultCreate(&stop->default_ctx));
+    IONPATH_PETSC_CALL(
+        KSPSetConvergenceTest(ksp, ionpath_mf_stop::energy_converged, stop, ionpath_mf_stop::energy_stop_destroy));
+  }
   IONPATH_PETSC_CALL(KSPSetFromOptions(ksp));
   IONPATH_PETSC_CALL(KSPSetUp(ksp));
   IONPATH_PETSC_CALL(PetscTime(&t_setup1));
@@ -165,6 +259,8 @@ ConductivityResult solve_conductivity_matrix_free(const Domain& domain, std::spa
       throw SolveError(msg.str());
     }
     d = diagnose(domain, H, x, a);
+    // Energy test: the energy estimate is the answer, accurate to `accuracy` (monotone, quadratic).
+    if (energy_stop) break;
     // spec §9.5 (ii): accept when the current balance is below a tenth of the accuracy.
     if (options.accuracy <= 0.0 || d.flux_balance < 0.1 * options.accuracy) break;
     rtol *= 1e-2;
@@ -190,9 +286,9 @@ ConductivityResult solve_conductivity_matrix_free(const Domain& domain, std::spa
   double cross_section = 1.0;
   for (int b_axis = 0; b_axis < 3; ++b_axis)
     if (b_axis != a) cross_section *= n[b_axis];
-  out.current = d.I_hat * h;
-  out.sigma_eff = d.I_hat * n[a] / cross_section;
   out.sigma_eff_energy = d.energy * n[a] / cross_section;
+  out.sigma_eff = energy_stop ? out.sigma_eff_energy : d.I_hat * n[a] / cross_section;
+  out.current = energy_stop ? d.energy * h : d.I_hat * h;
   out.flux_balance = d.flux_balance;
 
   if (options.keep_fields) {
@@ -214,6 +310,21 @@ ConductivityResult solve_conductivity_matrix_free(const Domain& domain, std::spa
     H.restore_ghosted_fine();
   }
   return out;
+}
+
+}  // namespace
+
+ConductivityResult solve_conductivity_matrix_free(const Domain& domain, std::span<const double> sigma_xyz,
+                                                  const ConductivityOptions& options) {
+  return solve_mf(domain, sigma_xyz, nullptr, options);
+}
+
+ConductivityResult solve_conductivity(const Domain& domain, std::vector<double>&& sigma_xyz,
+                                      const ConductivityOptions& options) {
+  std::vector<double> owned = std::move(sigma_xyz);
+  if (options.op != ConductionOperator::matrix_free)
+    return solve_conductivity(domain, std::span<const double>(owned), options);
+  return solve_mf(domain, owned, &owned, options);
 }
 
 }  // namespace ionpath::solver

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <type_traits>
 
 #include "solver/conduction_faces.hpp"
 #include "solver/petsc_error.hpp"
@@ -16,7 +17,7 @@ using ionpath::solver::StencilLevel;
 namespace mesh = ionpath::mesh;
 
 struct Events {
-  PetscLogEvent apply = 0, prolong = 0, restrict_ = 0;
+  PetscLogEvent apply = 0, prolong = 0, restrict_ = 0, smooth = 0;
 };
 const Events& events() {
   static const Events e = [] {
@@ -24,6 +25,7 @@ const Events& events() {
     PetscLogEventRegister("IonpathMfApply", MAT_CLASSID, &r.apply);
     PetscLogEventRegister("IonpathMfProlong", MAT_CLASSID, &r.prolong);
     PetscLogEventRegister("IonpathMfRestrict", MAT_CLASSID, &r.restrict_);
+    PetscLogEventRegister("IonpathMfSmooth", PC_CLASSID, &r.smooth);
     return r;
   }();
   return e;
@@ -113,6 +115,237 @@ PetscErrorCode shell_mult(Mat A, Vec x, Vec y) {
   const PetscLogDouble flops = (L->dim == 3 ? 19.0 : 13.0) * static_cast<double>(L->n_owned());
   PetscCall(PetscLogFlops(flops));
   PetscCall(PetscLogEventEnd(events().apply, A, x, y, 0));
+  PetscFunctionReturn(0);
+}
+
+/// Local part of the Dirichlet energy: each owned cell adds its three low faces (ghosts outside
+/// non-periodic sides are 0), then the electrode planes of `axis` are corrected to phi = 1 (low)
+/// and the high electrode faces are added.
+template <typename T, int Dim>
+double energy_kernel(const StencilLevel& L, const T* tx, const T* ty, const T* tz, const double* xl, int axis) {
+  const mesh::Box& o = L.owned;
+  const mesh::Box& g = L.ghosted;
+  const std::ptrdiff_t gx = g.extent(0);
+  const std::ptrdiff_t gxy = gx * g.extent(1);
+  double e = 0.0;
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      const double* __restrict xr = xl + g.offset(o.lo[0], j, k);
+      const T* __restrict fx = tx + L.face_box[0].offset(o.lo[0], j, k);
+      const T* __restrict fy = ty + L.face_box[1].offset(o.lo[0], j, k);
+      const std::ptrdiff_t ex = o.extent(0);
+      double row = 0.0;
+      if constexpr (Dim == 3) {
+        const T* __restrict fz = tz + L.face_box[2].offset(o.lo[0], j, k);
+        for (std::ptrdiff_t i = 0; i < ex; ++i) {
+          const double c = xr[i], dw = xr[i - 1] - c, ds = xr[i - gx] - c, db = xr[i - gxy] - c;
+          row += double(fx[i]) * dw * dw + double(fy[i]) * ds * ds + double(fz[i]) * db * db;
+        }
+      } else {
+        for (std::ptrdiff_t i = 0; i < ex; ++i) {
+          const double c = xr[i], dw = xr[i - 1] - c, ds = xr[i - gx] - c;
+          row += double(fx[i]) * dw * dw + double(fy[i]) * ds * ds;
+        }
+      }
+      e += row;
+    }
+  const T* ta = axis == 0 ? tx : (axis == 1 ? ty : tz);
+  const auto plane = [&](int at, bool low) {
+    mesh::Box p = o;
+    p.lo[axis] = at;
+    p.hi[axis] = at + 1;
+    double s = 0.0;
+    for (int k = p.lo[2]; k < p.hi[2]; ++k)
+      for (int j = p.lo[1]; j < p.hi[1]; ++j)
+        for (int i = p.lo[0]; i < p.hi[0]; ++i) {
+          mesh::Index3 f{i, j, k};
+          mesh::Index3 c = f;
+          if (!low) {
+            f[axis] += 1;  // the high face of the last cell
+          }
+          const double t = ta[L.face_box[axis].offset(f[0], f[1], f[2])];
+          const double phi = xl[g.offset(c[0], c[1], c[2])];
+          // low: replace T (0 - phi)^2 by T (1 - phi)^2; high: add T phi^2.
+          s += low ? t * (1.0 - 2.0 * phi) : t * phi * phi;
+        }
+    return s;
+  };
+  if (!L.periodic[axis]) {
+    if (o.lo[axis] == 0) e += plane(0, true);
+    if (o.hi[axis] == L.n[axis]) e += plane(L.n[axis] - 1, false);
+  }
+  return e;
+}
+
+/// One fused Chebyshev-Jacobi step (three-term form) on the owned box:
+///   y = omega (x + z / theta) + (1 - omega) x_old,   z = D^{-1} (b - A x),
+/// with x read from the ghosted copy xl, x_old from xo (0 if old_zero), then xo = x. Identity
+/// rows (no faces) use D = 1 and A x = x. Per cell: x (ghosted), b, xo, faces read; y, xo written.
+template <typename T, int Dim>
+void chebyshev_kernel(const StencilLevel& L, const T* tx, const T* ty, const T* tz, const double* xl, const double* b,
+                      double* xo, double* y, double omega, double inv_theta, bool old_zero) {
+  const mesh::Box& o = L.owned;
+  const mesh::Box& g = L.ghosted;
+  const std::ptrdiff_t gx = g.extent(0);
+  const std::ptrdiff_t gxy = gx * g.extent(1);
+  const std::ptrdiff_t ex = o.extent(0);
+  const std::ptrdiff_t exy = ex * o.extent(1);
+  const double w_old = 1.0 - omega;
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      const double* __restrict xr = xl + g.offset(o.lo[0], j, k);
+      const T* __restrict fx = tx + L.face_box[0].offset(o.lo[0], j, k);
+      const T* __restrict fy = ty + L.face_box[1].offset(o.lo[0], j, k);
+      const std::size_t row = o.offset(o.lo[0], j, k);
+      const double* __restrict br = b + row;
+      double* __restrict orow = xo + row;
+      double* __restrict yr = y + row;
+      const T* __restrict fz = Dim == 3 ? tz + L.face_box[2].offset(o.lo[0], j, k) : nullptr;
+      for (std::ptrdiff_t i = 0; i < ex; ++i) {
+        const double w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex];
+        double d = w + e + s + n;
+        double nb = w * xr[i - 1] + e * xr[i + 1] + s * xr[i - gx] + n * xr[i + gx];
+        if constexpr (Dim == 3) {
+          const double bo = fz[i], t = fz[i + exy];
+          d += bo + t;
+          nb += bo * xr[i - gxy] + t * xr[i + gxy];
+        }
+        const double xc = xr[i];
+        // z = (b - d x + nb) / d; identity row: z = b - x.
+        const double z = d == 0.0 ? br[i] - xc : (br[i] + nb) / d - xc;
+        const double old = old_zero ? 0.0 : orow[i];
+        yr[i] = omega * (xc + inv_theta * z) + w_old * old;
+        orow[i] = xc;
+      }
+    }
+}
+
+/// First step from a zero guess: y = D^{-1} b / theta.
+template <typename T, int Dim>
+void chebyshev_first_kernel(const StencilLevel& L, const T* tx, const T* ty, const T* tz, const double* b, double* y,
+                            double inv_theta) {
+  const mesh::Box& o = L.owned;
+  const std::ptrdiff_t ex = o.extent(0);
+  const std::ptrdiff_t exy = ex * o.extent(1);
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      const T* __restrict fx = tx + L.face_box[0].offset(o.lo[0], j, k);
+      const T* __restrict fy = ty + L.face_box[1].offset(o.lo[0], j, k);
+      const std::size_t row = o.offset(o.lo[0], j, k);
+      const double* __restrict br = b + row;
+      double* __restrict yr = y + row;
+      const T* __restrict fz = Dim == 3 ? tz + L.face_box[2].offset(o.lo[0], j, k) : nullptr;
+      for (std::ptrdiff_t i = 0; i < ex; ++i) {
+        double d = double(fx[i]) + double(fx[i + 1]) + double(fy[i]) + double(fy[i + ex]);
+        if constexpr (Dim == 3) d += double(fz[i]) + double(fz[i + exy]);
+        yr[i] = inv_theta * (d == 0.0 ? br[i] : br[i] / d);
+      }
+    }
+}
+
+/// Context of the fused smoother: the level and the Chebyshev interval on D^{-1}A.
+struct SmootherContext {
+  const StencilLevel* level = nullptr;
+  double low = 0.3, high = 2.0;
+};
+
+template <typename Fn>
+void dispatch_faces(const StencilLevel& L, Fn&& fn) {
+  if (L.double_faces) {
+    if (L.dim == 3)
+      fn(std::integral_constant<int, 3>{}, L.td[0].data(), L.td[1].data(), L.td[2].data());
+    else
+      fn(std::integral_constant<int, 2>{}, L.td[0].data(), L.td[1].data(), static_cast<const double*>(nullptr));
+  } else {
+    if (L.dim == 3)
+      fn(std::integral_constant<int, 3>{}, L.tf[0].data(), L.tf[1].data(), L.tf[2].data());
+    else
+      fn(std::integral_constant<int, 2>{}, L.tf[0].data(), L.tf[1].data(), static_cast<const float*>(nullptr));
+  }
+}
+
+/// PCApplyRichardson of the shell smoother: `its` Chebyshev steps (degree its) on A x = b, with
+/// w as the previous-iterate vector. Same polynomial as KSPCHEBYSHEV on [low, high] + PCJACOBI.
+PetscErrorCode smoother_richardson(PC pc, Vec b, Vec x, Vec w, PetscReal, PetscReal, PetscReal, PetscInt its,
+                                   PetscBool guesszero, PetscInt* outits, PCRichardsonConvergedReason* reason) {
+  PetscFunctionBeginUser;
+  SmootherContext* ctx = nullptr;
+  PetscCall(PCShellGetContext(pc, &ctx));
+  const StencilLevel& L = *ctx->level;
+  PetscCall(PetscLogEventBegin(events().smooth, pc, b, x, 0));
+  const double theta = 0.5 * (ctx->high + ctx->low), delta = 0.5 * (ctx->high - ctx->low);
+  const double sigma = theta / delta, inv_theta = 1.0 / theta;
+  double omega_prev = 2.0;
+  bool old_zero = true;  // x_{-1} is irrelevant (first step has omega = 1), x_0 = 0 on a zero guess
+  const PetscScalar* bv = nullptr;
+  PetscCall(VecGetArrayRead(b, &bv));
+  for (PetscInt k = 0; k < its; ++k) {
+    if (k == 0 && guesszero) {
+      PetscScalar* xv = nullptr;
+      PetscCall(VecGetArrayWrite(x, &xv));
+      dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+        using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
+        chebyshev_first_kernel<T, decltype(dim)::value>(L, tx, ty, tz, bv, xv, inv_theta);
+      });
+      PetscCall(VecRestoreArrayWrite(x, &xv));
+      old_zero = true;
+      continue;
+    }
+    double omega = 1.0;
+    if (k > 0) {
+      omega = 1.0 / (1.0 - omega_prev / (4.0 * sigma * sigma));
+      omega_prev = omega;
+    }
+    PetscCall(DMGlobalToLocalBegin(L.dm, x, INSERT_VALUES, L.local));
+    PetscCall(DMGlobalToLocalEnd(L.dm, x, INSERT_VALUES, L.local));
+    const PetscScalar* xl = nullptr;
+    PetscScalar *xv = nullptr, *wv = nullptr;
+    PetscCall(VecGetArrayRead(L.local, &xl));
+    PetscCall(VecGetArrayWrite(x, &xv));
+    PetscCall(VecGetArray(w, &wv));
+    dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+      using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
+      chebyshev_kernel<T, decltype(dim)::value>(L, tx, ty, tz, xl, bv, wv, xv, omega, inv_theta, old_zero);
+    });
+    PetscCall(VecRestoreArray(w, &wv));
+    PetscCall(VecRestoreArrayWrite(x, &xv));
+    PetscCall(VecRestoreArrayRead(L.local, &xl));
+    old_zero = false;
+  }
+  PetscCall(VecRestoreArrayRead(b, &bv));
+  PetscCall(PetscLogFlops((L.dim == 3 ? 24.0 : 18.0) * static_cast<double>(L.n_owned()) * static_cast<double>(its)));
+  PetscCall(PetscLogEventEnd(events().smooth, pc, b, x, 0));
+  *outits = its;
+  *reason = PCRICHARDSON_CONVERGED_ITS;
+  PetscFunctionReturn(0);
+}
+
+/// Plain PCApply of the shell (only used if Richardson cannot call the fused path, e.g. with a
+/// monitor): y = D^{-1} x / theta.
+PetscErrorCode smoother_apply(PC pc, Vec x, Vec y) {
+  PetscFunctionBeginUser;
+  SmootherContext* ctx = nullptr;
+  PetscCall(PCShellGetContext(pc, &ctx));
+  const StencilLevel& L = *ctx->level;
+  const PetscScalar* xv = nullptr;
+  PetscScalar* yv = nullptr;
+  PetscCall(VecGetArrayRead(x, &xv));
+  PetscCall(VecGetArrayWrite(y, &yv));
+  const double inv_theta = 2.0 / (ctx->high + ctx->low);
+  dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+    using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
+    chebyshev_first_kernel<T, decltype(dim)::value>(L, tx, ty, tz, xv, yv, inv_theta);
+  });
+  PetscCall(VecRestoreArrayRead(x, &xv));
+  PetscCall(VecRestoreArrayWrite(y, &yv));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode smoother_destroy(PC pc) {
+  PetscFunctionBeginUser;
+  SmootherContext* ctx = nullptr;
+  PetscCall(PCShellGetContext(pc, &ctx));
+  delete ctx;
   PetscFunctionReturn(0);
 }
 
@@ -472,9 +705,78 @@ MatrixFreeHierarchy::MatrixFreeHierarchy(const Domain& domain, std::span<const d
 
 MatrixFreeHierarchy::~MatrixFreeHierarchy() = default;
 
+void MatrixFreeHierarchy::setup_smoother(KSP s, int l) const {
+  IONPATH_PETSC_CALL(KSPSetOperators(s, levels_[l]->op, levels_[l]->op));
+  IONPATH_PETSC_CALL(KSPSetTolerances(s, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, settings_.smoothing_steps));
+  IONPATH_PETSC_CALL(KSPSetNormType(s, KSP_NORM_NONE));
+  PC spc = nullptr;
+  IONPATH_PETSC_CALL(KSPGetPC(s, &spc));
+  if (settings_.fused_smoother) {
+    // Richardson hands the whole smoothing to the shell's fused Chebyshev-Jacobi sweeps (2 work
+    // vectors, no stored diagonal, one pass over memory per step).
+    IONPATH_PETSC_CALL(KSPSetType(s, KSPRICHARDSON));
+    IONPATH_PETSC_CALL(PCSetType(spc, PCSHELL));
+    auto* ctx = new SmootherContext{levels_[l].get(), settings_.cheb_low, settings_.cheb_high};
+    IONPATH_PETSC_CALL(PCShellSetContext(spc, ctx));
+    IONPATH_PETSC_CALL(PCShellSetDestroy(spc, smoother_destroy));
+    IONPATH_PETSC_CALL(PCShellSetApply(spc, smoother_apply));
+    IONPATH_PETSC_CALL(PCShellSetApplyRichardson(spc, smoother_richardson));
+    IONPATH_PETSC_CALL(PCShellSetName(spc, "ionpath fused Chebyshev-Jacobi"));
+    return;
+  }
+  IONPATH_PETSC_CALL(KSPSetType(s, KSPCHEBYSHEV));
+  IONPATH_PETSC_CALL(KSPChebyshevSetEigenvalues(s, settings_.cheb_high, settings_.cheb_low));
+  IONPATH_PETSC_CALL(KSPChebyshevEstEigSet(s, 0.0, 0.0, 0.0, 0.0));
+  IONPATH_PETSC_CALL(PCSetType(spc, PCJACOBI));
+}
+
+void MatrixFreeHierarchy::setup_coarsest(KSP coarse) const {
+  IONPATH_PETSC_CALL(KSPSetOperators(coarse, coarse_matrix_, coarse_matrix_));
+  IONPATH_PETSC_CALL(KSPSetType(coarse, KSPPREONLY));
+  PC cpc = nullptr;
+  IONPATH_PETSC_CALL(KSPGetPC(coarse, &cpc));
+  int size = 1;
+  MPI_Comm_size(PetscObjectComm(reinterpret_cast<PetscObject>(coarse)), &size);
+  IONPATH_PETSC_CALL(PCSetType(cpc, size > 1 ? PCREDUNDANT : PCLU));
+}
+
+/// K-cycle: `pc` preconditions level l >= 1 as a two-level PCMG (smoothing on l); its coarse
+/// problem (level l - 1) is solved by k_cycle_inner FCG iterations preconditioned recursively,
+/// or exactly when l - 1 is the coarsest level.
+void MatrixFreeHierarchy::setup_k_level(PC pc, int l) const {
+  IONPATH_PETSC_CALL(PCSetType(pc, PCMG));
+  IONPATH_PETSC_CALL(PCMGSetLevels(pc, 2, nullptr));
+  IONPATH_PETSC_CALL(PCMGSetType(pc, PC_MG_MULTIPLICATIVE));
+  IONPATH_PETSC_CALL(PCMGSetCycleType(pc, PC_MG_CYCLE_V));
+  IONPATH_PETSC_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
+  IONPATH_PETSC_CALL(PCMGSetInterpolation(pc, 1, interpolations_[l - 1]));
+  KSP s = nullptr;
+  IONPATH_PETSC_CALL(PCMGGetSmoother(pc, 1, &s));
+  setup_smoother(s, l);
+  KSP coarse = nullptr;
+  IONPATH_PETSC_CALL(PCMGGetCoarseSolve(pc, &coarse));
+  if (l - 1 == 0) {
+    setup_coarsest(coarse);
+    return;
+  }
+  IONPATH_PETSC_CALL(KSPSetOperators(coarse, levels_[l - 1]->op, levels_[l - 1]->op));
+  IONPATH_PETSC_CALL(KSPSetType(coarse, KSPFCG));
+  IONPATH_PETSC_CALL(KSPFCGSetMmax(coarse, settings_.k_cycle_inner));
+  IONPATH_PETSC_CALL(KSPFCGSetNprealloc(coarse, settings_.k_cycle_inner + 1));
+  IONPATH_PETSC_CALL(KSPSetTolerances(coarse, 0.0, 0.0, PETSC_DEFAULT, settings_.k_cycle_inner));
+  IONPATH_PETSC_CALL(KSPSetNormType(coarse, KSP_NORM_NONE));
+  PC cpc = nullptr;
+  IONPATH_PETSC_CALL(KSPGetPC(coarse, &cpc));
+  setup_k_level(cpc, l - 1);
+}
+
 void MatrixFreeHierarchy::setup_pc(PC pc, const std::string& prefix) const {
   static_cast<void>(prefix);
   const int L = n_levels();
+  if (settings_.k_cycle && L > 1) {
+    setup_k_level(pc, L - 1);
+    return;
+  }
   IONPATH_PETSC_CALL(PCSetType(pc, PCMG));
   IONPATH_PETSC_CALL(PCMGSetLevels(pc, L, nullptr));
   IONPATH_PETSC_CALL(PCMGSetType(pc, PC_MG_MULTIPLICATIVE));
@@ -484,25 +786,11 @@ void MatrixFreeHierarchy::setup_pc(PC pc, const std::string& prefix) const {
     IONPATH_PETSC_CALL(PCMGSetInterpolation(pc, l, interpolations_[l - 1]));
     KSP s = nullptr;
     IONPATH_PETSC_CALL(PCMGGetSmoother(pc, l, &s));
-    IONPATH_PETSC_CALL(KSPSetOperators(s, levels_[l]->op, levels_[l]->op));
-    IONPATH_PETSC_CALL(KSPSetType(s, KSPCHEBYSHEV));
-    IONPATH_PETSC_CALL(KSPChebyshevSetEigenvalues(s, settings_.cheb_high, settings_.cheb_low));
-    IONPATH_PETSC_CALL(KSPChebyshevEstEigSet(s, 0.0, 0.0, 0.0, 0.0));
-    IONPATH_PETSC_CALL(KSPSetTolerances(s, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, settings_.smoothing_steps));
-    IONPATH_PETSC_CALL(KSPSetNormType(s, KSP_NORM_NONE));
-    PC spc = nullptr;
-    IONPATH_PETSC_CALL(KSPGetPC(s, &spc));
-    IONPATH_PETSC_CALL(PCSetType(spc, PCJACOBI));
+    setup_smoother(s, l);
   }
   KSP coarse = nullptr;
   IONPATH_PETSC_CALL(PCMGGetCoarseSolve(pc, &coarse));
-  IONPATH_PETSC_CALL(KSPSetOperators(coarse, coarse_matrix_, coarse_matrix_));
-  IONPATH_PETSC_CALL(KSPSetType(coarse, KSPPREONLY));
-  PC cpc = nullptr;
-  IONPATH_PETSC_CALL(KSPGetPC(coarse, &cpc));
-  int size = 1;
-  MPI_Comm_size(PetscObjectComm(reinterpret_cast<PetscObject>(pc)), &size);
-  IONPATH_PETSC_CALL(PCSetType(cpc, size > 1 ? PCREDUNDANT : PCLU));
+  setup_coarsest(coarse);
 }
 
 const double* MatrixFreeHierarchy::ghosted_fine(Vec x) const {
@@ -517,6 +805,22 @@ const double* MatrixFreeHierarchy::ghosted_fine(Vec x) const {
 void MatrixFreeHierarchy::restore_ghosted_fine() const {
   const PetscScalar* l = nullptr;
   IONPATH_PETSC_CALL(VecRestoreArrayRead(finest().local, &l));
+}
+
+double MatrixFreeHierarchy::energy(Vec x, int axis) const {
+  const StencilLevel& F = finest();
+  const double* xl = ghosted_fine(x);
+  double e = 0.0;
+  if (F.double_faces) {
+    e = F.dim == 3 ? energy_kernel<double, 3>(F, F.td[0].data(), F.td[1].data(), F.td[2].data(), xl, axis)
+                   : energy_kernel<double, 2>(F, F.td[0].data(), F.td[1].data(), nullptr, xl, axis);
+  } else {
+    e = F.dim == 3 ? energy_kernel<float, 3>(F, F.tf[0].data(), F.tf[1].data(), F.tf[2].data(), xl, axis)
+                   : energy_kernel<float, 2>(F, F.tf[0].data(), F.tf[1].data(), nullptr, xl, axis);
+  }
+  restore_ghosted_fine();
+  MPI_Allreduce(MPI_IN_PLACE, &e, 1, MPI_DOUBLE, MPI_SUM, PetscObjectComm(reinterpret_cast<PetscObject>(F.dm.get())));
+  return e;
 }
 
 std::size_t MatrixFreeHierarchy::face_bytes() const noexcept {

@@ -39,6 +39,16 @@ struct MatrixFreeSettings {
   /// these M-matrices), so no eigenvalue estimation (and its work vectors) is needed.
   double cheb_low = 0.3;
   double cheb_high = 2.0;
+  /// Smoother: fused Chebyshev-Jacobi sweeps (KSPRICHARDSON + PCSHELL, same polynomial as
+  /// KSPCHEBYSHEV + PCJACOBI on [cheb_low, cheb_high]) instead of PETSc's separate vector passes.
+  bool fused_smoother = true;
+  /// K-cycle (Notay): every coarse level is solved by `k_cycle_inner` flexible-CG iterations
+  /// preconditioned by the same cycle one level down (nested two-level PCMGs); the outer solver
+  /// is then flexible CG. Off: 20-25 % fewer iterations than the W-cycle, but each cycle costs
+  /// 1.4x with the fused smoother, so it is slower (docs/performance.md).
+  bool k_cycle = false;
+  int k_cycle_inner = 2;
+  int k_cycle_outer_mmax = 1;  ///< search directions kept by the outer FCG (memory: 2 vectors each)
 };
 
 /// One level: a scalar DMDA (periodic or DM_BOUNDARY_GHOSTED sides, zero ghosts outside the box
@@ -88,10 +98,18 @@ class MatrixFreeHierarchy {
   /// Ghosted copy of a fine-level global vector (zero outside non-periodic sides).
   [[nodiscard]] const double* ghosted_fine(Vec x) const;
   void restore_ghosted_fine() const;
+  /// Collective: sum over the fine faces of T (phi_L - phi_R)^2, with phi = 1 beyond the low and
+  /// 0 beyond the high electrode face of `axis` (the Dirichlet energy; CG decreases it monotonically
+  /// and it exceeds the converged value by ||e||_A^2). Costs about one fine apply.
+  [[nodiscard]] double energy(Vec x, int axis) const;
   /// Bytes of face storage on all levels plus the assembled coarsest matrix estimate.
   [[nodiscard]] std::size_t face_bytes() const noexcept;
 
  private:
+  void setup_smoother(KSP s, int l) const;
+  void setup_k_level(PC pc, int l) const;
+  void setup_coarsest(KSP coarse) const;
+
   std::vector<std::unique_ptr<StencilLevel>> levels_;
   std::vector<MatHandle> interpolations_;  ///< interpolations_[l]: level l -> l + 1 (MATSHELL)
   MatHandle coarse_matrix_;                ///< assembled level 0
