@@ -1,10 +1,66 @@
 #include "app/bruce_vincent.hpp"
 
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
 #include "io/hdf5_writer.hpp"
 #include "io/vtk_writer.hpp"
 #include "app/species_coefficients.hpp"
+#include "solver/electroneutral_bruce_vincent.hpp"
 
 namespace ionpath::app {
+
+namespace {
+
+using Route = io::ExperimentConfig::BruceVincentRoute;
+
+// Storage weight kappa of every owned cell (the phase's accessible volume fraction, spec §1.5).
+std::vector<double> cell_capacity(const Structure& s, const io::RunConfig& config) {
+  std::vector<double> kappa;
+  kappa.reserve(s.labels.labels().size());
+  for (const mesh::Label l : s.labels.labels()) kappa.push_back(config.phase(s.table.name_of(l)).capacity);
+  return kappa;
+}
+
+// Transient route. Dimensionless currents (units F N0 L0^2) and resistances (V_T / (F N0 L0^2))
+// from the solver, SI in the result.
+void run_transient(const Structure& s, const io::RunConfig& config, const SpeciesCoefficients& k,
+                   const solver::Domain& domain2, BruceVincentResult& r) {
+  const auto& x = config.experiment;
+  const double h = config.grid.voxel_size_m, VT = k.scales.VT;
+  const double amp = physics::faraday_C_mol * k.scales.N0 * h * h, ohm = VT / amp;
+  r.exchange_current_density_A_m2 = x.exchange_current_density_A_m2;
+  r.requested_end_time_s = x.end_time_s;
+  solver::BruceVincentOptions opt;
+  opt.delta_V = r.voltage_V / VT;
+  opt.electrode = x.exchange_current_density_A_m2 > 0.0 ? solver::ElectrodeKind::butler_volmer : solver::ElectrodeKind::ideal_li;
+  opt.kinetics = {x.exchange_current_density_A_m2 / (physics::faraday_C_mol * k.scales.N0), 0.5, 0.5};
+  const std::vector<double> kappa = cell_capacity(s, config);
+  opt.transient.t_final = x.end_time_s > 0.0 ? k.scales.time(x.end_time_s) : 0.0;
+  solver::BruceVincentResult b = solver::run_bruce_vincent(domain2, k.D_plus, k.D_minus, k.X, kappa, opt);
+  r.t_plus_linear = b.t_plus_linear;
+  solver::TransientResult tr = std::move(b.transient);
+  r.I0_A = amp * b.I0;
+  r.Is_A = amp * b.Is;
+  r.R0_ohm = ohm * b.R0;
+  r.Rs_ohm = ohm * b.Rs;
+  r.t_plus = b.t_plus_ratio;
+  r.t_plus_corrected = b.t_plus_corrected;
+  r.I0_first_step_A = amp * tr.history.front().current_in_low;
+  r.t_end_s = k.scales.time_s(tr.history.back().t);
+  r.tau_d_s = k.scales.time_s(tr.tau_d);
+  r.reached_steady = tr.reached_steady;
+  r.steps = tr.steps;
+  r.rejected_steps = tr.rejected_steps;
+  for (const auto& sample : tr.history) {
+    r.time_s.push_back(k.scales.time_s(sample.t));
+    r.current_A.push_back(amp * sample.current_in_low);
+  }
+  r.steady = std::move(tr.final_state);
+}
+
+}  // namespace
 
 BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& config, int axis) {
   BruceVincentResult r;
@@ -16,6 +72,11 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
   solver::DomainOptions opt = s.domain->options();
   opt.dof = 2;
   const solver::Domain domain2(config.grid, opt);
+  if (config.experiment.bruce_vincent_route == Route::transient) {
+    r.route = "transient";
+    run_transient(s, config, k, domain2, r);
+    return r;
+  }
   const solver::ElectroneutralInput in{k.D_plus, k.D_minus, k.X, {}, {solver::ElectrodeKind::ideal_li, r.voltage_V / VT, 0.0},
                                        {solver::ElectrodeKind::ideal_li, 0.0, 0.0}};
   r.steady = solver::solve_electroneutral_steady(domain2, in);
@@ -30,18 +91,80 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
 }
 
 nlohmann::json to_json(const BruceVincentResult& r) {
-  return {{"axis", "xyz"[r.axis] == 'x' ? "x" : r.axis == 1 ? "y" : "z"},
-          {"voltage_V", r.voltage_V},
-          {"I0_A", r.I0_A},
-          {"Is_A", r.Is_A},
-          {"t_plus", r.t_plus},
-          {"t_plus_linear", r.t_plus_linear},
-          {"electrodes", "ideal reversible Li (no interfacial resistance: R0 = Rs = 0)"},
-          {"newton_iterations", r.steady.newton_iterations},
-          {"converged_reason", r.steady.converged_reason},
-          {"inactive_fraction", r.steady.inactive_fraction},
-          {"definition", "t+ = I_s / I_0; I_0 from the conduction solve of the uniform Donnan state, I_s from the steady "
-                         "electroneutral Nernst-Planck solve (anion inventory held)"}};
+  nlohmann::json j = {{"axis", std::string(1, "xyz"[r.axis])},
+                      {"route", r.route},
+                      {"voltage_V", r.voltage_V},
+                      {"I0_A", r.I0_A},
+                      {"Is_A", r.Is_A},
+                      {"t_plus", r.t_plus},
+                      {"t_plus_linear", r.t_plus_linear},
+                      {"converged_reason", r.steady.converged_reason},
+                      {"inactive_fraction", r.steady.inactive_fraction}};
+  if (r.route == "steady") {
+    j["electrodes"] = "ideal reversible Li (no interfacial resistance: R0 = Rs = 0)";
+    j["newton_iterations"] = r.steady.newton_iterations;
+    j["definition"] = "t+ = I_s / I_0; I_0 from the conduction solve of the uniform Donnan state, I_s from the steady "
+                      "electroneutral Nernst-Planck solve (anion inventory held)";
+    return j;
+  }
+  j["electrodes"] = r.exchange_current_density_A_m2 > 0.0
+                        ? "Butler-Volmer Li, alpha_a = alpha_c = 0.5, i0 at c0 = exchange_current_density_A_m2"
+                        : "ideal reversible Li (no interfacial resistance: R0 = Rs = 0)";
+  j["exchange_current_density_A_m2"] = r.exchange_current_density_A_m2;
+  j["t_plus_corrected"] = r.t_plus_corrected;
+  j["R0_ohm"] = r.R0_ohm;
+  j["Rs_ohm"] = r.Rs_ohm;
+  j["I0_first_step_A"] = r.I0_first_step_A;
+  j["end_time_s"] = r.requested_end_time_s;
+  j["t_end_s"] = r.t_end_s;
+  j["tau_d_s"] = r.tau_d_s;
+  j["reached_steady"] = r.reached_steady;
+  j["steps"] = r.steps;
+  j["rejected_steps"] = r.rejected_steps;
+  j["newton_iterations"] = r.steady.newton_iterations;
+  j["current_history"] = std::string("bruce_vincent_") + "xyz"[r.axis] + ".csv";
+  j["definition"] = std::string("potentiostatic step from the equilibrium state integrated in time (electroneutral "
+                                "Nernst-Planck, TS BDF2); t+ = I_s / I_0, t_plus_corrected = I_s (dV - I_0 R_0) / "
+                                "(I_0 (dV - I_s R_s)); I_0 = dV / (1/G[sigma] + R_0) with the Butler-Volmer laws kept "
+                                "nonlinear, I_s = current ") +
+                    (r.requested_end_time_s > 0.0 ? "at end_time_s" : "at steady state (|dI/I| / (dt/tau_d) < 1e-5)");
+  return j;
+}
+
+std::string describe(const BruceVincentResult& r) {
+  char buf[640];
+  const char axis = "xyz"[r.axis];
+  if (r.route == "steady") {
+    std::snprintf(buf, sizeof buf,
+                  "  axis %c: Bruce-Vincent t+ = %.5f at %.1f mV (I0 %.4g A, Is %.4g A; linear %.5f; %d Newton its)\n", axis,
+                  r.t_plus, 1e3 * r.voltage_V, r.I0_A, r.Is_A, r.t_plus_linear, r.steady.newton_iterations);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf,
+                "  axis %c: Bruce-Vincent (transient, %s) t+ = %.5f, corrected %.5f at %.1f mV (I0 %.4g A, Is %.4g A, "
+                "R0 %.4g ohm, Rs %.4g ohm; linear %.5f); %d steps to t = %.4g s = %.2f tau_d, %s\n",
+                axis, r.exchange_current_density_A_m2 > 0.0 ? "Butler-Volmer" : "ideal Li", r.t_plus, r.t_plus_corrected,
+                1e3 * r.voltage_V, r.I0_A, r.Is_A, r.R0_ohm, r.Rs_ohm, r.t_plus_linear, r.steps, r.t_end_s,
+                r.tau_d_s > 0.0 ? r.t_end_s / r.tau_d_s : 0.0,
+                r.reached_steady ? "steady" : r.steady.converged_reason.c_str());
+  return buf;
+}
+
+std::string bruce_vincent_csv(const BruceVincentResult& r, const std::string& header) {
+  std::string out = header;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "# Bruce-Vincent transient, axis %c, step %.6g V, %s electrodes (i0 %.6g A/m2); I0 = %.9g A (t = 0+), "
+                "Is = %.9g A, t+ = %.7f, corrected %.7f; current into the cell at the low electrode\n",
+                "xyz"[r.axis], r.voltage_V, r.exchange_current_density_A_m2 > 0.0 ? "Butler-Volmer" : "ideal Li",
+                r.exchange_current_density_A_m2, r.I0_A, r.Is_A, r.t_plus, r.t_plus_corrected);
+  out += buf;
+  out += "t_s,current_A\n";
+  for (std::size_t i = 0; i < r.time_s.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%.9g,%.9g\n", r.time_s[i], r.current_A[i]);
+    out += buf;
+  }
+  return out;
 }
 
 void write_bruce_vincent_fields(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,

@@ -55,10 +55,12 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
     }
     if (type == Type::bruce_vincent) {
       const BruceVincentResult b = run_bruce_vincent(sa, axis_config, axis);
-      if (ctx.rank == 0)
-        std::printf("  axis %c: Bruce-Vincent t+ = %.5f at %.1f mV (I0 %.4g A, Is %.4g A; linear %.5f; %d Newton its)\n",
-                    "xyz"[axis], b.t_plus, 1e3 * b.voltage_V, b.I0_A, b.Is_A, b.t_plus_linear, b.steady.newton_iterations);
+      if (ctx.rank == 0) std::cout << describe(b);
       axes.push_back(to_json(b));
+      if (ctx.rank == 0 && b.route == "transient")
+        io::write_text_atomically(dir / (std::string("bruce_vincent_") + "xyz"[axis] + ".csv"),
+                                  bruce_vincent_csv(b, "# ionpath " + provenance.ionpath_version + " (" + provenance.git_describe +
+                                                           "), " + config->source.string() + ", " + provenance.date_utc + "\n"));
       if (config->output.fields && axis == config->experiment.axes.front())
         write_bruce_vincent_fields(dir, sa, axis_config, b, provenance);
       continue;

@@ -223,6 +223,25 @@ ExperimentConfig read_experiment(MapReader r) {
   x.reference_phase = r.text("reference_phase", "gel", "phase whose bulk conductivity defines sigma_rel and tau");
   x.voltage_V = r.number("voltage_V", 0.010, Range{-1.0, 1.0},
                          "bruce_vincent: step between the Li electrodes; model electroneutral/pnp: between the baths (V)");
+  x.bruce_vincent_route = static_cast<ExperimentConfig::BruceVincentRoute>(r.choice(
+      "bruce_vincent_route", {"steady", "transient"}, 0,
+      "bruce_vincent: steady = I_0 from the conduction solve, I_s from the steady electroneutral solve (ideal Li "
+      "electrodes); transient = potentiostatic step integrated in time (current history, R0, Rs, corrected t+)"));
+  x.exchange_current_density_A_m2 = r.number(
+      "exchange_current_density_A_m2", 0.0, non_negative,
+      "bruce_vincent transient: Butler-Volmer exchange current density i0 at c0 of both Li electrodes (A/m2; "
+      "alpha_a = alpha_c = 0.5); 0 = ideal reversible Li electrodes");
+  x.end_time_s = r.number("end_time_s", 0.0, non_negative,
+                          "bruce_vincent transient: polarisation time (s); I_s is the current at that time; 0 = run "
+                          "until the current is steady (solver criterion, spec §3.8)");
+  if (!r.documenting() && x.bruce_vincent_route == ExperimentConfig::BruceVincentRoute::steady) {
+    if (x.exchange_current_density_A_m2 > 0.0)
+      r.fail_at_key("exchange_current_density_A_m2",
+                    "inconsistent: Butler-Volmer electrodes (exchange current density > 0) need bruce_vincent_route: "
+                    "transient (the steady route has ideal reversible Li electrodes)");
+    if (x.end_time_s > 0.0)
+      r.fail_at_key("end_time_s", "inconsistent: an end time needs bruce_vincent_route: transient");
+  }
   x.wall_surface_charge_C_m2 = r.number("wall_surface_charge_C_m2", 0.0, Range{-1.0, 1.0},
                                         "model pnp: surface charge of non-periodic side walls (C/m2; clay < 0)");
   const YAML::Node temps = r.raw("temperatures_K", "list of numbers", "arrhenius: temperatures (default 273.15 to 338.15 K by 5 K)");

@@ -24,6 +24,9 @@ struct ExperimentConfig {
   std::string reference_phase = "gel";
   std::vector<double> temperatures_K;  ///< arrhenius sweep (default 273.15, 278.15, ..., 338.15 K)
   double voltage_V = 0.010;       ///< bruce_vincent, Nernst-Planck conductivity: applied potential step
+  enum class BruceVincentRoute { steady, transient } bruce_vincent_route = BruceVincentRoute::steady;
+  double exchange_current_density_A_m2 = 0.0;  ///< bruce_vincent transient: Butler-Volmer i0 at c0; 0 = ideal Li
+  double end_time_s = 0.0;        ///< bruce_vincent transient: polarisation time; 0 = until steady
   double wall_surface_charge_C_m2 = 0.0;  ///< pnp: surface charge of the non-periodic side walls
 };
 

@@ -20,12 +20,10 @@ BruceVincentResult run_bruce_vincent(const Domain& domain, std::span<const doubl
   in.low = {options.electrode, options.delta_V, 0.0, 0.0, options.kinetics};
   in.high = {options.electrode, 0.0, 0.0, 0.0, options.kinetics};
   BruceVincentResult r;
-  TransientOptions topt = options.transient;
-  topt.t_final = 0.0;  // to steady state
-  r.transient = solve_electroneutral_transient(domain, in, topt);
+  r.transient = solve_electroneutral_transient(domain, in, options.transient);
   const auto& h = r.transient.history;
   if (h.empty()) throw SolveError("bruce-vincent: the transient took no step");
-  if (!r.transient.reached_steady)
+  if (options.transient.t_final <= 0.0 && !r.transient.reached_steady)
     throw SolveError("bruce-vincent: no steady state within the time limit (" + r.transient.converged_reason + ")");
   r.I0_first_step = h.front().current_in_low;
   r.Is = h.back().current_in_low;

@@ -14,6 +14,8 @@ struct BruceVincentOptions {
   double delta_V = 0.0;  ///< step / V_T (10 mV at 298.15 K: 0.3892)
   ElectrodeKind electrode = ElectrodeKind::butler_volmer;  ///< butler_volmer or ideal_li
   physics::ButlerVolmerParams kinetics{};                  ///< both electrodes
+  /// t_final = 0 (default): integrate to steady state (SolveError if none is reached); > 0: stop
+  /// there and evaluate I_s, R_s at t_final (a finite polarisation time, as in a measurement).
   TransientOptions transient{};
 };
 
@@ -26,7 +28,7 @@ struct BruceVincentResult {
   double I0_first_step = 0.0;  ///< current after the first step (1e-6 tau_d by default)
   double G_total = 0.0, G_plus = 0.0;  ///< conductances G[sigma+ + sigma-], G[sigma+] (units F N0 L0^2 / V_T)
   double t_plus_linear = 0.0;          ///< G[sigma+] / G[sigma+ + sigma-] (spec §1.6)
-  double Is = 0.0;  ///< steady current
+  double Is = 0.0;  ///< steady current (or the current at transient.t_final)
   double R0 = 0.0, Rs = 0.0;  ///< interfacial resistance of the cell at t = 0+ and at steady state (0: ideal)
   double t_plus_ratio = 0.0;      ///< I_s / I_0
   double t_plus_corrected = 0.0;  ///< I_s (dV - I_0 R_0) / (I_0 (dV - I_s R_s))  (paper's formula)
