@@ -22,3 +22,20 @@ function(check_between what value lo hi)
     message(FATAL_ERROR "${what} = ${value}, expected within [${lo}, ${hi}]")
   endif()
 endfunction()
+
+# Runs `ionpath run ARGN --output WORK/name` on `ranks` MPI ranks; fails the test with its output
+# when the run fails. Needs MPIEXEC, IONPATH and WORK.
+function(ionpath_run name ranks)
+  execute_process(COMMAND ${MPIEXEC} -n ${ranks} --oversubscribe ${IONPATH} run ${ARGN} --output ${WORK}/${name}
+                  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "${name} failed (${status}):\n${out}${err}")
+  endif()
+endfunction()
+
+# out = axes[0].key of WORK/name/summary.json.
+function(summary_value out name key)
+  file(READ ${WORK}/${name}/summary.json s)
+  string(JSON v GET "${s}" axes 0 ${key})
+  set(${out} ${v} PARENT_SCOPE)
+endfunction()

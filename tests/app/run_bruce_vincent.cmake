@@ -9,32 +9,22 @@
 #      steady state, the current has not relaxed yet and reached_steady is false.
 # The serial runs keep the test short on 2 cores (the parallel route is covered by (a) and by
 # tests/solver/electroneutral_bruce_vincent_test.cpp).
-function(run_case name np)
-  execute_process(COMMAND ${MPIEXEC} -n ${np} --oversubscribe ${IONPATH} run ${GEL} --output ${WORK}/${name}
-                          --set experiment.type=bruce_vincent --set "grid.n_cells=[3,3,40]"
-                          --set experiment.bruce_vincent_route=transient ${ARGN}
-                  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT status EQUAL 0)
-    message(FATAL_ERROR "${name} failed (${status}):\n${out}${err}")
-  endif()
-endfunction()
 include(${CMAKE_CURRENT_LIST_DIR}/check_helpers.cmake)
-function(get_value out name key)
-  file(READ ${WORK}/${name}/summary.json s)
-  string(JSON v GET "${s}" axes 0 ${key})
-  set(${out} ${v} PARENT_SCOPE)
+function(run_case name np)
+  ionpath_run(${name} ${np} ${GEL} --set experiment.type=bruce_vincent --set "grid.n_cells=[3,3,40]"
+              --set experiment.bruce_vincent_route=transient ${ARGN})
 endfunction()
 
 # (a) ideal electrodes
 run_case(ideal 2)
-get_value(route ideal route)
+summary_value(route ideal route)
 if(NOT route STREQUAL "transient")
   message(FATAL_ERROR "route is '${route}'")
 endif()
-get_value(tp ideal t_plus)
-get_value(tc ideal t_plus_corrected)
-get_value(steady ideal reached_steady)
-get_value(I0_ideal ideal I0_A)
+summary_value(tp ideal t_plus)
+summary_value(tc ideal t_plus_corrected)
+summary_value(steady ideal reached_steady)
+summary_value(I0_ideal ideal I0_A)
 check_close("transient Bruce-Vincent t+ of the gel at 10 mV" ${tp} 0.4186795 5e-5)
 set(tp_ideal ${tp})
 check_close("corrected t+ with ideal electrodes (R0 = Rs = 0)" ${tc} ${tp} 1e-12)
@@ -56,11 +46,11 @@ endif()
 
 # (b) Butler-Volmer electrodes with the paper's correction
 run_case(kinetics 1 --set experiment.exchange_current_density_A_m2=100 --set output.fields=false)
-get_value(tp kinetics t_plus)
-get_value(tc kinetics t_plus_corrected)
-get_value(R0 kinetics R0_ohm)
-get_value(Rs kinetics Rs_ohm)
-get_value(I0_bv kinetics I0_A)
+summary_value(tp kinetics t_plus)
+summary_value(tc kinetics t_plus_corrected)
+summary_value(R0 kinetics R0_ohm)
+summary_value(Rs kinetics Rs_ohm)
+summary_value(I0_bv kinetics I0_A)
 check_between("raw I_s/I_0 with interfacial resistance" ${tp} 0.6 0.7)
 check_close("corrected t+ (Butler-Volmer, R0 = 1.62 R_bulk)" ${tc} 0.4186795 2e-3)
 # R0 = 2 R T / (F i0 A) at c_face = c0: two electrodes, (alpha_a + alpha_c) i0 each.
@@ -72,12 +62,12 @@ check_between("Rs" ${Rs} ${R0} 1.1e9)
 # (c) fixed end time: same I0 and R0, the current still above its steady value
 run_case(fixed_time 1 --set experiment.exchange_current_density_A_m2=100 --set experiment.end_time_s=0.5
          --set output.fields=false)
-get_value(t_end fixed_time t_end_s)
-get_value(I0_fixed fixed_time I0_A)
-get_value(R0_fixed fixed_time R0_ohm)
-get_value(Is_fixed fixed_time Is_A)
-get_value(Is_bv kinetics Is_A)
-get_value(steady fixed_time reached_steady)
+summary_value(t_end fixed_time t_end_s)
+summary_value(I0_fixed fixed_time I0_A)
+summary_value(R0_fixed fixed_time R0_ohm)
+summary_value(Is_fixed fixed_time Is_A)
+summary_value(Is_bv kinetics Is_A)
+summary_value(steady fixed_time reached_steady)
 check_close("end time" ${t_end} 0.5 1e-12)
 check_close("I0 at a fixed end time vs to steady state" ${I0_fixed} ${I0_bv} 1e-7)
 check_close("R0 at a fixed end time vs to steady state" ${R0_fixed} ${R0} 1e-9)

@@ -5,17 +5,13 @@
 # The clay slit example has no closed form: physical bounds, conservation, and 1 vs 2 ranks.
 include(${CMAKE_CURRENT_LIST_DIR}/check_helpers.cmake)
 function(run_case name ranks)
-  execute_process(COMMAND ${MPIEXEC} -n ${ranks} --oversubscribe ${IONPATH} run ${ARGN} --output ${WORK}/${name}
-                  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT status EQUAL 0)
-    message(FATAL_ERROR "${name} failed (${status}):\n${out}${err}")
-  endif()
-  file(READ ${WORK}/${name}/summary.json s)
+  ionpath_run(${name} ${ranks} ${ARGN})
   foreach(key sigma_eff_S_m t_plus flux_balance sigma_rel)
-    string(JSON v GET "${s}" axes 0 ${key})
+    summary_value(v ${name} ${key})
     set(${name}_${key} ${v} PARENT_SCOPE)
+    set(${key} ${v})
   endforeach()
-  message(STATUS "${name}: sigma_eff ${v} S/m, t+ ${${name}_t_plus}")
+  message(STATUS "${name}: sigma_eff ${sigma_eff_S_m} S/m, t+ ${t_plus}")
 endfunction()
 
 set(z --set "experiment.axes=[z]" --set experiment.type=conductivity)
@@ -25,11 +21,9 @@ check_close("electroneutral t+, parallel walls" ${en_walls_t_plus} 0.47428571428
 
 set(charged --set phases.wall.fixed_charge_mol_m3=500)
 run_case(en_charged 1 ${WALLS} ${z} --set model=electroneutral ${charged})
-execute_process(COMMAND ${MPIEXEC} -n 1 ${IONPATH} run ${WALLS} --set "experiment.axes=[z]" --set experiment.type=transference_linear
-                        ${charged} --output ${WORK}/linear_charged RESULT_VARIABLE status OUTPUT_QUIET)
-file(READ ${WORK}/linear_charged/summary.json s)
-string(JSON sigma_lin GET "${s}" axes 0 sigma_eff_S_m)
-string(JSON t_lin GET "${s}" axes 0 t_plus_linear)
+ionpath_run(linear_charged 1 ${WALLS} --set "experiment.axes=[z]" --set experiment.type=transference_linear ${charged})
+summary_value(sigma_lin linear_charged sigma_eff_S_m)
+summary_value(t_lin linear_charged t_plus_linear)
 check_close("electroneutral vs conduction sigma (charged walls)" ${en_charged_sigma_eff_S_m} ${sigma_lin} 1e-7)
 check_close("electroneutral vs linear t+ (charged walls)" ${en_charged_t_plus} ${t_lin} 1e-7)
 
