@@ -47,3 +47,12 @@ foreach(f np_fields.h5 np_fields.pvd)
     message(FATAL_ERROR "slit run did not write ${f}")
   endif()
 endforeach()
+
+# A Newton solve that cannot converge (one iteration allowed) exits 1 with the reason and a hint,
+# and writes no summary.json.
+execute_process(COMMAND ${MPIEXEC} -n 2 --oversubscribe ${IONPATH} run ${WALLS} ${z} --set model=electroneutral ${charged}
+                        --output ${WORK}/diverged -- -en_snes_max_it 1
+                RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT status EQUAL 1 OR NOT err MATCHES "DIVERGED_MAX_IT.*Hint: " OR EXISTS ${WORK}/diverged/summary.json)
+  message(FATAL_ERROR "diverged run: status ${status}, summary written: ${out}${err}")
+endif()
