@@ -42,6 +42,12 @@ check_between("slit t+" ${slit1_t_plus} 0.45 1.0)
 check_between("slit flux balance" ${slit1_flux_balance} 0.0 1e-8)
 check_close("slit sigma, 2 vs 1 ranks" ${slit2_sigma_eff_S_m} ${slit1_sigma_eff_S_m} 1e-8)
 check_close("slit t+, 2 vs 1 ranks" ${slit2_t_plus} ${slit1_t_plus} 1e-8)
+# The slit extruded along z (periodic, 35 000 cells: beyond the direct-solver limit, so Newton runs
+# GMRES + GAMG) equals the 2D slit solved with LU.
+run_case(slit2d 1 ${SLIT} --set "grid.n_cells=[175,20,1]" --set output.fields=false)
+run_case(slit3d 2 ${SLIT} --set "grid.n_cells=[175,20,10]" --set output.fields=false)
+check_close("slit sigma, 3D extrusion (GAMG) vs 2D (LU)" ${slit3d_sigma_eff_S_m} ${slit2d_sigma_eff_S_m} 1e-8)
+check_close("slit t+, 3D extrusion (GAMG) vs 2D (LU)" ${slit3d_t_plus} ${slit2d_t_plus} 1e-8)
 foreach(f np_fields.h5 np_fields.pvd)
   if(NOT EXISTS ${WORK}/slit1/${f})
     message(FATAL_ERROR "slit run did not write ${f}")
