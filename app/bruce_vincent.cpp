@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <utility>
 
+#include "app/species_coefficients.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/vtk_writer.hpp"
-#include "app/species_coefficients.hpp"
 #include "solver/electroneutral_bruce_vincent.hpp"
 
 namespace ionpath::app {
@@ -34,7 +34,8 @@ void run_transient(const Structure& s, const io::RunConfig& config, const Specie
   r.requested_end_time_s = x.end_time_s;
   solver::BruceVincentOptions opt;
   opt.delta_V = r.voltage_V / VT;
-  opt.electrode = x.exchange_current_density_A_m2 > 0.0 ? solver::ElectrodeKind::butler_volmer : solver::ElectrodeKind::ideal_li;
+  opt.electrode =
+      x.exchange_current_density_A_m2 > 0.0 ? solver::ElectrodeKind::butler_volmer : solver::ElectrodeKind::ideal_li;
   opt.kinetics = {x.exchange_current_density_A_m2 / (physics::faraday_C_mol * k.scales.N0), 0.5, 0.5};
   const std::vector<double> kappa = cell_capacity(s, config);
   opt.transient.t_final = x.end_time_s > 0.0 ? k.scales.time(x.end_time_s) : 0.0;
@@ -77,7 +78,11 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
     run_transient(s, config, k, domain2, r);
     return r;
   }
-  const solver::ElectroneutralInput in{k.D_plus, k.D_minus, k.X, {}, {solver::ElectrodeKind::ideal_li, r.voltage_V / VT, 0.0},
+  const solver::ElectroneutralInput in{k.D_plus,
+                                       k.D_minus,
+                                       k.X,
+                                       {},
+                                       {solver::ElectrodeKind::ideal_li, r.voltage_V / VT, 0.0},
                                        {solver::ElectrodeKind::ideal_li, 0.0, 0.0}};
   r.steady = solver::solve_electroneutral_steady(domain2, in);
   r.Is_A = physics::faraday_C_mol * k.scales.N0 * h * h * r.steady.li_flux_in_low;
@@ -103,8 +108,9 @@ nlohmann::json to_json(const BruceVincentResult& r) {
   if (r.route == "steady") {
     j["electrodes"] = "ideal reversible Li (no interfacial resistance: R0 = Rs = 0)";
     j["newton_iterations"] = r.steady.newton_iterations;
-    j["definition"] = "t+ = I_s / I_0; I_0 from the conduction solve of the uniform Donnan state, I_s from the steady "
-                      "electroneutral Nernst-Planck solve (anion inventory held)";
+    j["definition"] =
+        "t+ = I_s / I_0; I_0 from the conduction solve of the uniform Donnan state, I_s from the steady "
+        "electroneutral Nernst-Planck solve (anion inventory held)";
     return j;
   }
   j["electrodes"] = r.exchange_current_density_A_m2 > 0.0
@@ -123,10 +129,11 @@ nlohmann::json to_json(const BruceVincentResult& r) {
   j["rejected_steps"] = r.rejected_steps;
   j["newton_iterations"] = r.steady.newton_iterations;
   j["current_history"] = std::string("bruce_vincent_") + "xyz"[r.axis] + ".csv";
-  j["definition"] = std::string("potentiostatic step from the equilibrium state integrated in time (electroneutral "
-                                "Nernst-Planck, TS BDF2); t+ = I_s / I_0, t_plus_corrected = I_s (dV - I_0 R_0) / "
-                                "(I_0 (dV - I_s R_s)); I_0 = dV / (1/G[sigma] + R_0) with the Butler-Volmer laws kept "
-                                "nonlinear, I_s = current ") +
+  j["definition"] = std::string(
+                        "potentiostatic step from the equilibrium state integrated in time (electroneutral "
+                        "Nernst-Planck, TS BDF2); t+ = I_s / I_0, t_plus_corrected = I_s (dV - I_0 R_0) / "
+                        "(I_0 (dV - I_s R_s)); I_0 = dV / (1/G[sigma] + R_0) with the Butler-Volmer laws kept "
+                        "nonlinear, I_s = current ") +
                     (r.requested_end_time_s > 0.0 ? "at end_time_s" : "at steady state (|dI/I| / (dt/tau_d) < 1e-5)");
   return j;
 }
@@ -136,16 +143,16 @@ std::string describe(const BruceVincentResult& r) {
   const char axis = "xyz"[r.axis];
   if (r.route == "steady") {
     std::snprintf(buf, sizeof buf,
-                  "  axis %c: Bruce-Vincent t+ = %.5f at %.1f mV (I0 %.4g A, Is %.4g A; linear %.5f; %d Newton its)\n", axis,
-                  r.t_plus, 1e3 * r.voltage_V, r.I0_A, r.Is_A, r.t_plus_linear, r.steady.newton_iterations);
+                  "  axis %c: Bruce-Vincent t+ = %.5f at %.1f mV (I0 %.4g A, Is %.4g A; linear %.5f; %d Newton its)\n",
+                  axis, r.t_plus, 1e3 * r.voltage_V, r.I0_A, r.Is_A, r.t_plus_linear, r.steady.newton_iterations);
     return buf;
   }
   std::snprintf(buf, sizeof buf,
                 "  axis %c: Bruce-Vincent (transient, %s) t+ = %.5f, corrected %.5f at %.1f mV (I0 %.4g A, Is %.4g A, "
                 "R0 %.4g ohm, Rs %.4g ohm; linear %.5f); %d steps to t = %.4g s = %.2f tau_d, %s\n",
-                axis, r.exchange_current_density_A_m2 > 0.0 ? "Butler-Volmer" : "ideal Li", r.t_plus, r.t_plus_corrected,
-                1e3 * r.voltage_V, r.I0_A, r.Is_A, r.R0_ohm, r.Rs_ohm, r.t_plus_linear, r.steps, r.t_end_s,
-                r.tau_d_s > 0.0 ? r.t_end_s / r.tau_d_s : 0.0,
+                axis, r.exchange_current_density_A_m2 > 0.0 ? "Butler-Volmer" : "ideal Li", r.t_plus,
+                r.t_plus_corrected, 1e3 * r.voltage_V, r.I0_A, r.Is_A, r.R0_ohm, r.Rs_ohm, r.t_plus_linear, r.steps,
+                r.t_end_s, r.tau_d_s > 0.0 ? r.t_end_s / r.tau_d_s : 0.0,
                 r.reached_steady ? "steady" : r.steady.converged_reason.c_str());
   return buf;
 }
@@ -185,9 +192,9 @@ void write_bruce_vincent_fields(const std::filesystem::path& dir, const Structur
   const io::FieldLayout layout{config.grid, s.domain->owned(), s.domain->comm()};
   using D = std::span<const double>;
   const std::vector<io::CellField> f{{"phase", "1", 1, s.labels.labels()}, {"c_plus", "mol/m3", 1, D(cp)},
-                                     {"c_minus", "mol/m3", 1, D(cm)},       {"c_salt", "mol/m3", 1, D(cm)},
-                                     {"c_total", "mol/m3", 1, D(ct)},       {"phi", "V", 1, D(phi)},
-                                     {"mu_plus_V", "V", 1, D(mp)},          {"mu_minus_V", "V", 1, D(mm)}};
+                                     {"c_minus", "mol/m3", 1, D(cm)},      {"c_salt", "mol/m3", 1, D(cm)},
+                                     {"c_total", "mol/m3", 1, D(ct)},      {"phi", "V", 1, D(phi)},
+                                     {"mu_plus_V", "V", 1, D(mp)},         {"mu_minus_V", "V", 1, D(mm)}};
   if (config.output.vtk) {
     const std::string file = io::write_vtk(dir, "bruce_vincent_steady", layout, f);
     if (s.domain->rank() == 0) io::write_pvd(dir, "bruce_vincent_steady", {{0.0, file}});

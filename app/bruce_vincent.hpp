@@ -8,10 +8,9 @@
 //    and the paper's corrected t+; with experiment.end_time_s > 0 the run stops at that time and
 //    I_s is the current then.
 // The linear shortcut G[sigma+]/G[sigma] is reported beside both.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "app/conductivity_experiment.hpp"
 #include "solver/electroneutral.hpp"
@@ -27,10 +26,10 @@ struct BruceVincentResult {
   double t_plus_linear = 0.0;  ///< G[sigma+] / G[sigma+ + sigma-]
   // Transient route only.
   double exchange_current_density_A_m2 = 0.0;  ///< 0: ideal reversible Li electrodes
-  double t_plus_corrected = 0.0;  ///< I_s (dV - I_0 R_0) / (I_0 (dV - I_s R_s)) (paper's formula)
-  double R0_ohm = 0.0, Rs_ohm = 0.0;  ///< interfacial resistance of the cell at t = 0+ and at the end
-  double I0_first_step_A = 0.0;       ///< current after the first (1e-6 tau_d) step
-  double requested_end_time_s = 0.0;  ///< experiment.end_time_s (0 = until steady)
+  double t_plus_corrected = 0.0;               ///< I_s (dV - I_0 R_0) / (I_0 (dV - I_s R_s)) (paper's formula)
+  double R0_ohm = 0.0, Rs_ohm = 0.0;           ///< interfacial resistance of the cell at t = 0+ and at the end
+  double I0_first_step_A = 0.0;                ///< current after the first (1e-6 tau_d) step
+  double requested_end_time_s = 0.0;           ///< experiment.end_time_s (0 = until steady)
   double t_end_s = 0.0, tau_d_s = 0.0;
   bool reached_steady = false;
   int steps = 0, rejected_steps = 0;

@@ -21,6 +21,8 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
   solver::apply_petsc_options("", config->petsc_options);
   const auto provenance = make_provenance(ctx, *config);
   const std::filesystem::path dir = config->output.directory;
+  const std::string csv_header = "# ionpath " + provenance.ionpath_version + " (" + provenance.git_describe + "), " +
+                                 config->source.string() + ", " + provenance.date_utc + "\n";
   Structure s = build_structure(*config);
   if (ctx.rank == 0) std::cout << describe(s, *config);
   write_structure(dir, s, *config, provenance);
@@ -40,7 +42,8 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
       const NernstPlanckCellResult np = run_nernst_planck_cell(sa, axis_config, axis);
       if (ctx.rank == 0) std::cout << describe(np);
       axes.push_back(to_json(np));
-      if (config->output.fields && axis == config->experiment.axes.front()) write_fields(dir, sa, axis_config, np, provenance);
+      if (config->output.fields && axis == config->experiment.axes.front())
+        write_fields(dir, sa, axis_config, np, provenance);
       continue;
     }
     using Type = io::ExperimentConfig::Type;
@@ -48,8 +51,8 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
     if (type == Type::transference_linear) {
       const TransferenceResult t = run_transference_linear(sa, axis_config, axis);
       if (ctx.rank == 0)
-        std::printf("  axis %c: linear Bruce-Vincent t+ = %.4f (sigma_eff %.5g mS/cm; Wiener bound %.4f)\n", "xyz"[axis],
-                    t.t_plus, 10.0 * t.total.sigma_eff, t.bound);
+        std::printf("  axis %c: linear Bruce-Vincent t+ = %.4f (sigma_eff %.5g mS/cm; Wiener bound %.4f)\n",
+                    "xyz"[axis], t.t_plus, 10.0 * t.total.sigma_eff, t.bound);
       axes.push_back(to_json(t));
       continue;
     }
@@ -59,8 +62,7 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
       axes.push_back(to_json(b));
       if (ctx.rank == 0 && b.route == "transient")
         io::write_text_atomically(dir / (std::string("bruce_vincent_") + "xyz"[axis] + ".csv"),
-                                  bruce_vincent_csv(b, "# ionpath " + provenance.ionpath_version + " (" + provenance.git_describe +
-                                                           "), " + config->source.string() + ", " + provenance.date_utc + "\n"));
+                                  bruce_vincent_csv(b, csv_header));
       if (config->output.fields && axis == config->experiment.axes.front())
         write_bruce_vincent_fields(dir, sa, axis_config, b, provenance);
       continue;
@@ -74,8 +76,7 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
       axes.push_back(to_json(a));
       if (ctx.rank == 0)
         io::write_text_atomically(dir / (std::string("arrhenius_") + "xyz"[axis] + ".csv"),
-                                  arrhenius_csv(a, "# ionpath " + provenance.ionpath_version + " (" + provenance.git_describe +
-                                                       "), " + config->source.string() + ", " + provenance.date_utc + "\n"));
+                                  arrhenius_csv(a, csv_header));
       continue;
     }
     const bool fields = config->output.fields && axis == config->experiment.axes.front();
@@ -85,10 +86,11 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
     if (fields && r.effective.percolating) {
       const io::FieldLayout layout{config->grid, sa.domain->owned(), sa.domain->comm()};
       const std::vector<double> magnitude = io::vector_magnitude(r.effective.current_density);
-      const std::vector<io::CellField> f{{"phase", "1", 1, sa.labels.labels()},
-                                         {"potential", "V", 1, std::span<const double>(r.effective.potential)},
-                                         {"current_density", "A/m2", 3, std::span<const double>(r.effective.current_density)},
-                                         {"current_density_magnitude", "A/m2", 1, std::span<const double>(magnitude)}};
+      const std::vector<io::CellField> f{
+          {"phase", "1", 1, sa.labels.labels()},
+          {"potential", "V", 1, std::span<const double>(r.effective.potential)},
+          {"current_density", "A/m2", 3, std::span<const double>(r.effective.current_density)},
+          {"current_density_magnitude", "A/m2", 1, std::span<const double>(magnitude)}};
       if (config->output.vtk) {
         const std::string file = io::write_vtk(dir, "fields", layout, f);
         if (ctx.rank == 0) io::write_pvd(dir, "fields", {{0.0, file}});
@@ -96,9 +98,11 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
       if (config->output.hdf5) io::write_hdf5(dir / "fields.h5", layout, f, provenance);
     }
   }
-  static const char* names[] = {"conductivity", "conductivity", "tortuosity", "transference_linear", "arrhenius",
-                                "bruce_vincent"};
-  nlohmann::json summary = {{"experiment", names[static_cast<int>(config->experiment.type)]}, {"axes", axes}, {"provenance", to_json(provenance)}};
+  static const char* names[] = {"conductivity",        "conductivity", "tortuosity",
+                                "transference_linear", "arrhenius",    "bruce_vincent"};
+  nlohmann::json summary = {{"experiment", names[static_cast<int>(config->experiment.type)]},
+                            {"axes", axes},
+                            {"provenance", to_json(provenance)}};
   write_json(dir / "summary.json", summary, ctx.rank);
   if (ctx.rank == 0) std::cout << "  wrote " << dir.string() << "/summary.json\n";
   return exit_ok;
@@ -107,7 +111,8 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
 }  // namespace
 
 void add_run_command(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("run", "build the structure and run the configured experiment (conduction, electroneutral or pnp model)");
+  auto* cmd = app.add_subcommand(
+      "run", "build the structure and run the configured experiment (conduction, electroneutral or pnp model)");
   auto opts = std::make_shared<ConfigOptions>();
   add_config_options(*cmd, *opts, true);
   cmd->callback([&action, opts] { action = [opts](const RunContext& ctx) { return run(*opts, ctx); }; });

@@ -21,13 +21,22 @@ struct Steady {
   double inactive_fraction = 0.0;
   int newton = 0, linear = 0;
   std::string reason;
-  const std::vector<double> *c_plus = nullptr, *c_minus = nullptr, *psi = nullptr, *current = nullptr;
+  const std::vector<double>*c_plus = nullptr, *c_minus = nullptr, *psi = nullptr, *current = nullptr;
 };
 
 template <class Result>
 Steady steady_view(const Result& r) {
-  return {r.current_in_low, r.li_flux_in_low, r.cross_section_current, r.inactive_fraction, r.newton_iterations,
-          r.linear_iterations, r.converged_reason, &r.c_plus, &r.c_minus, &r.psi, &r.current};
+  return {r.current_in_low,
+          r.li_flux_in_low,
+          r.cross_section_current,
+          r.inactive_fraction,
+          r.newton_iterations,
+          r.linear_iterations,
+          r.converged_reason,
+          &r.c_plus,
+          &r.c_minus,
+          &r.psi,
+          &r.current};
 }
 
 solver::Domain domain_with_dof(const Structure& s, const io::RunConfig& config, int dof) {
@@ -99,34 +108,36 @@ NernstPlanckCellResult run_nernst_planck_cell(const Structure& s, const io::RunC
 }
 
 nlohmann::json to_json(const NernstPlanckCellResult& r) {
-  nlohmann::json j = {{"axis", std::string(1, "xyz"[r.axis])},
-                      {"model", r.model == io::Model::pnp ? "pnp" : "electroneutral"},
-                      {"voltage_V", r.voltage_V},
-                      {"current_A", r.current_A},
-                      {"li_current_A", r.li_current_A},
-                      {"sigma_eff_S_m", r.sigma_eff_S_m},
-                      {"reference_sigma_S_m", r.sigma_ref_S_m},
-                      {"sigma_rel", r.sigma_ref_S_m > 0.0 ? r.sigma_eff_S_m / r.sigma_ref_S_m : 0.0},
-                      {"t_plus", r.t_plus},
-                      {"flux_balance", r.flux_balance},
-                      {"inactive_fraction", r.inactive_fraction},
-                      {"newton_iterations", r.newton_iterations},
-                      {"linear_iterations", r.linear_iterations},
-                      {"converged_reason", r.converged_reason},
-                      {"electrodes", "baths of gel electrolyte (c+ = c- = c0) on the two faces normal to the axis"},
-                      {"definitions", "sigma_eff = I L / (A V) (chord conductivity); t+ = I+ / I (Li+ current fraction)"}};
+  nlohmann::json j = {
+      {"axis", std::string(1, "xyz"[r.axis])},
+      {"model", r.model == io::Model::pnp ? "pnp" : "electroneutral"},
+      {"voltage_V", r.voltage_V},
+      {"current_A", r.current_A},
+      {"li_current_A", r.li_current_A},
+      {"sigma_eff_S_m", r.sigma_eff_S_m},
+      {"reference_sigma_S_m", r.sigma_ref_S_m},
+      {"sigma_rel", r.sigma_ref_S_m > 0.0 ? r.sigma_eff_S_m / r.sigma_ref_S_m : 0.0},
+      {"t_plus", r.t_plus},
+      {"flux_balance", r.flux_balance},
+      {"inactive_fraction", r.inactive_fraction},
+      {"newton_iterations", r.newton_iterations},
+      {"linear_iterations", r.linear_iterations},
+      {"converged_reason", r.converged_reason},
+      {"electrodes", "baths of gel electrolyte (c+ = c- = c0) on the two faces normal to the axis"},
+      {"definitions", "sigma_eff = I L / (A V) (chord conductivity); t+ = I+ / I (Li+ current fraction)"}};
   if (r.model == io::Model::pnp) j["debye_length_m"] = r.debye_length_m;
   return j;
 }
 
 std::string describe(const NernstPlanckCellResult& r) {
   char buf[320];
-  std::snprintf(buf, sizeof buf,
-                "  axis %c (%s, bath to bath at %.3g mV): sigma_eff = %.5g mS/cm (sigma_rel %.4f), t+ = %.4f; %d Newton its, "
-                "inactive %.3f %%, flux balance %.1e\n",
-                "xyz"[r.axis], r.model == io::Model::pnp ? "pnp" : "electroneutral", 1e3 * r.voltage_V,
-                10.0 * r.sigma_eff_S_m, r.sigma_ref_S_m > 0.0 ? r.sigma_eff_S_m / r.sigma_ref_S_m : 0.0, r.t_plus,
-                r.newton_iterations, 100.0 * r.inactive_fraction, r.flux_balance);
+  std::snprintf(
+      buf, sizeof buf,
+      "  axis %c (%s, bath to bath at %.3g mV): sigma_eff = %.5g mS/cm (sigma_rel %.4f), t+ = %.4f; %d Newton its, "
+      "inactive %.3f %%, flux balance %.1e\n",
+      "xyz"[r.axis], r.model == io::Model::pnp ? "pnp" : "electroneutral", 1e3 * r.voltage_V, 10.0 * r.sigma_eff_S_m,
+      r.sigma_ref_S_m > 0.0 ? r.sigma_eff_S_m / r.sigma_ref_S_m : 0.0, r.t_plus, r.newton_iterations,
+      100.0 * r.inactive_fraction, r.flux_balance);
   return buf;
 }
 
@@ -136,9 +147,12 @@ void write_fields(const std::filesystem::path& dir, const Structure& s, const io
   using D = std::span<const double>;
   const std::vector<double> magnitude = io::vector_magnitude(r.current_density);
   // c_salt: the anion concentration, which equals the salt concentration in every phase (X binds cations).
-  const std::vector<io::CellField> f{{"phase", "1", 1, s.labels.labels()},   {"c_plus", "mol/m3", 1, D(r.c_plus)},
-                                     {"c_minus", "mol/m3", 1, D(r.c_minus)}, {"c_salt", "mol/m3", 1, D(r.c_minus)},
-                                     {"potential", "V", 1, D(r.potential)},  {"current_density", "A/m2", 3, D(r.current_density)},
+  const std::vector<io::CellField> f{{"phase", "1", 1, s.labels.labels()},
+                                     {"c_plus", "mol/m3", 1, D(r.c_plus)},
+                                     {"c_minus", "mol/m3", 1, D(r.c_minus)},
+                                     {"c_salt", "mol/m3", 1, D(r.c_minus)},
+                                     {"potential", "V", 1, D(r.potential)},
+                                     {"current_density", "A/m2", 3, D(r.current_density)},
                                      {"current_density_magnitude", "A/m2", 1, D(magnitude)}};
   if (config.output.vtk) {
     const std::string file = io::write_vtk(dir, "np_fields", layout, f);

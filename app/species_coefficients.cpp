@@ -10,7 +10,8 @@ SpeciesCoefficients species_coefficients(const Structure& s, const io::RunConfig
   const auto& gel = config.phase("gel");
   k.scales = physics::make_scales(config.electrolyte, gel, config.grid.voxel_size_m);
   const double c0 = config.electrolyte.salt_concentration_mol_m3;
-  const double per_sigma = physics::gas_constant_J_mol_K * k.scales.T / (physics::faraday_C_mol * physics::faraday_C_mol);
+  const double per_sigma =
+      physics::gas_constant_J_mol_K * k.scales.T / (physics::faraday_C_mol * physics::faraday_C_mol);
   for (const mesh::Label l : s.labels.labels()) {
     const auto& m = config.phase(s.table.name_of(l));
     const auto sig = physics::phase_conductivity(m, config.electrolyte);
