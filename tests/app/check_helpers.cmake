@@ -1,26 +1,26 @@
 # Shared by the tests/app/*.cmake scripts: numeric comparison with a relative tolerance (CMake has
 # no floating-point math, so python3 does the arithmetic).
-function(check_close what value expected tol)
+# Fails with "what = value, expected <expectation>" unless python3 evaluates `condition` (with v =
+# value and a, b = the two numbers) to true.
+function(check_float what value condition a b expectation)
   if("${value}" STREQUAL "")
     message(FATAL_ERROR "${what}: missing")
   endif()
-  execute_process(COMMAND python3 -c "import sys; v,e,t=map(float,sys.argv[1:]); sys.exit(0 if abs(v-e)<=t*abs(e) else 1)"
-                          ${value} ${expected} ${tol} RESULT_VARIABLE bad)
+  execute_process(COMMAND python3 -c "import sys; v,a,b=map(float,sys.argv[1:]); sys.exit(0 if ${condition} else 1)"
+                          ${value} ${a} ${b} RESULT_VARIABLE bad)
   if(bad)
-    message(FATAL_ERROR "${what} = ${value}, expected ${expected} (rtol ${tol})")
+    message(FATAL_ERROR "${what} = ${value}, expected ${expectation}")
   endif()
+endfunction()
+
+# value within tol (relative) of expected.
+function(check_close what value expected tol)
+  check_float("${what}" "${value}" "abs(v-a)<=b*abs(a)" ${expected} ${tol} "${expected} (rtol ${tol})")
 endfunction()
 
 # value within [lo, hi] (physical bounds where no exact answer exists).
 function(check_between what value lo hi)
-  if("${value}" STREQUAL "")
-    message(FATAL_ERROR "${what}: missing")
-  endif()
-  execute_process(COMMAND python3 -c "import sys; v,l,h=map(float,sys.argv[1:]); sys.exit(0 if l<=v<=h else 1)"
-                          ${value} ${lo} ${hi} RESULT_VARIABLE bad)
-  if(bad)
-    message(FATAL_ERROR "${what} = ${value}, expected within [${lo}, ${hi}]")
-  endif()
+  check_float("${what}" "${value}" "a<=v<=b" ${lo} ${hi} "within [${lo}, ${hi}]")
 endfunction()
 
 # Runs `ionpath run ARGN --output WORK/name` on `ranks` MPI ranks; fails the test with its output

@@ -162,3 +162,12 @@ TEST(OutputVtk, PvdListsTimesteps) {
   EXPECT_NE(text.find("timestep=\"0.0025000000000000001\" part=\"0\" file=\"fields_0001.pvti\""), std::string::npos)
       << text;
 }
+
+TEST(OutputFields, VectorMagnitudeIsTheEuclideanNormPerCell) {
+  const std::vector<double> v{3.0, 4.0, 0.0, 0.0, 0.0, -2.0, 1.0, 2.0, 2.0};
+  const std::vector<double> m = ionpath::io::vector_magnitude(v);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_DOUBLE_EQ(m[0], 5.0);
+  EXPECT_DOUBLE_EQ(m[1], 2.0);
+  EXPECT_DOUBLE_EQ(m[2], 3.0);
+}
