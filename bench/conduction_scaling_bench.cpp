@@ -3,7 +3,7 @@
 // Usage (key=value, any order; PETSc options after them are passed through):
 //   mpiexec -n 2 conduction_scaling_bench N=256 op=mf accuracy=1e-4 clay_sigma=0 fraction=0.13
 //     aspect=20 thickness_vox=1.5 seed=1 reference=0 stream_GBs=26 apply_reps=10 stop=energy
-//     keep_sigma=0 fused=1 kcycle=0 k_inner=2 k_mmax=1 coarse_scale=0.5 smooth=3 cheb_low=0.3 face_double=-1
+//     keep_sigma=0 fused=1 float_cycle=1 kcycle=0 k_inner=2 k_mmax=1 coarse_scale=0.5 smooth=3 cheb_low=0.3 face_double=-1
 // op = mf (matrix-free multigrid) | assembled (AIJ + the cond_ recipe). reference=1 adds a tight
 // solve (matrix-free, double faces, accuracy 1e-10) and reports the relative error of sigma_eff.
 // stop = energy (default: energy-estimate stopping test) | residual (rtol = 1e-2 accuracy).
@@ -104,7 +104,9 @@ int main(int argc, char** argv) {
     const mesh::Grid grid{{n, n, n}, h};
     solver::DomainOptions dopt;
     dopt.transport_axis = 2;
+    const double rss_start = peak_rss_bytes_sum(PETSC_COMM_WORLD);
     const solver::Domain domain(grid, dopt);
+    const double rss_domain = peak_rss_bytes_sum(domain.comm()) - rss_start;  // the Domain's DMDAs
 
     // Structure: isotropic Poisson platelets, thickness_vox voxels thick, aspect ratio `aspect`.
     mesh::GeometryParams geo;
@@ -147,6 +149,7 @@ int main(int argc, char** argv) {
     opt.matrix_free.cheb_low = cheb_low;
     opt.matrix_free.k_cycle = get(kv, "kcycle", 0) != 0;
     opt.matrix_free.fused_smoother = get(kv, "fused", defaults.fused_smoother ? 1 : 0) != 0;
+    opt.matrix_free.float_cycle = get(kv, "float_cycle", defaults.float_cycle ? 1 : 0) != 0;
     opt.matrix_free.k_cycle_inner = static_cast<int>(get(kv, "k_inner", defaults.k_cycle_inner));
     opt.matrix_free.k_cycle_outer_mmax = static_cast<int>(get(kv, "k_mmax", defaults.k_cycle_outer_mmax));
     opt.stopping = residual_stop ? solver::StoppingTest::residual : solver::StoppingTest::energy;
@@ -167,7 +170,7 @@ int main(int argc, char** argv) {
     // Operator apply bandwidth (a separate hierarchy with the same settings, after the timed run).
     double t_apply = 0.0, bytes_apply = 0.0;
     int n_levels = 0;
-    if (mf && r.percolating) {
+    if (mf && r.percolating && apply_reps > 0) {
       const solver::ActiveCells act =
           solver::electrode_active_cells(domain, solver::flags_from_tensor(sigma), opt.axis);
       const bool dbl = opt.matrix_free.face_precision == solver::FacePrecision::double_precision ||
@@ -196,12 +199,12 @@ int main(int argc, char** argv) {
           "{\"N\": %d, \"ranks\": %d, \"op\": \"%s\", \"clay_sigma\": %g, \"clay_fraction\": %.4f, "
           "\"accuracy\": %g, \"stop\": \"%s\", \"iterations\": %d, \"levels\": %d, \"generate_s\": %.3f, "
           "\"setup_s\": %.3f, \"solve_s\": %.3f, \"solve_call_s\": %.3f, \"total_s\": %.3f, "
-          "\"voxels_per_s\": %.4g, \"bytes_per_voxel\": %.1f, \"bytes_per_voxel_generation\": %.1f, "
+          "\"voxels_per_s\": %.4g, \"bytes_per_voxel\": %.1f, \"bytes_per_voxel_domain\": %.1f, \"bytes_per_voxel_generation\": %.1f, "
           "\"sigma_eff\": %.12g, \"sigma_eff_energy\": %.12g, \"flux_balance\": %.3g, \"inactive_fraction\": %.4f, "
           "\"apply_s\": %.5f, \"apply_GBs\": %.2f, \"stream_GBs\": %.2f, \"sigma_ref\": %.12g, \"rel_error\": %.3g}\n",
           n, domain.n_ranks(), mf ? "mf" : "assembled", clay_sigma, achieved, accuracy,
           residual_stop ? "residual" : "energy", r.solve.iterations, n_levels, t_gen, r.solve.setup_time_s,
-          r.solve.solve_time_s, t_solve, t_total, voxels / t_solve, rss / voxels, rss_gen / voxels, r.sigma_eff,
+          r.solve.solve_time_s, t_solve, t_total, voxels / t_solve, rss / voxels, rss_domain / voxels, rss_gen / voxels, r.sigma_eff,
           r.sigma_eff_energy, r.flux_balance, r.inactive_fraction(), t_apply,
           t_apply > 0 ? bytes_apply / t_apply * 1e-9 : 0.0, stream, sigma_ref,
           sigma_ref > 0 ? std::abs(r.sigma_eff - sigma_ref) / sigma_ref : 0.0);

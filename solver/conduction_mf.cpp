@@ -178,8 +178,7 @@ ConductivityResult solve_mf(const Domain& domain, std::span<const double> sigma_
   }
 
   VecHandle b, x;
-  IONPATH_PETSC_CALL(DMCreateGlobalVector(F.dm, b.out()));
-  IONPATH_PETSC_CALL(VecDuplicate(b, x.out()));
+  IONPATH_PETSC_CALL(MatCreateVecs(H.fine_operator(), x.out(), b.out()));
   {
     PetscScalar* bv = nullptr;
     PetscScalar* xv = nullptr;

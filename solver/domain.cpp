@@ -14,8 +14,7 @@ Domain::Domain(const mesh::Grid& grid, const DomainOptions& options)
   if (options.transport_axis < 0 || options.transport_axis >= dim)
     throw std::invalid_argument("Domain: transport_axis " + std::to_string(options.transport_axis) +
                                 " is not an axis of a " + std::to_string(dim) + "D grid");
-  if (options.dof < 1 || options.n_coefficients < 1)
-    throw std::invalid_argument("Domain: dof and n_coefficients must be >= 1");
+  if (options.dof < 1) throw std::invalid_argument("Domain: dof must be >= 1");
   for (int a = 0; a < dim; ++a) {
     if (grid.n_cells[a] < 1) throw std::invalid_argument("Domain: grid.n_cells must be >= 1");
     periodic_[a] = options.side_walls == mesh::SideWalls::periodic && a != options.transport_axis;
@@ -36,8 +35,7 @@ Domain::Domain(const mesh::Grid& grid, const DomainOptions& options)
   IONPATH_PETSC_CALL(DMSetUp(dm_));
   for (std::size_t f = 0; f < options.field_names.size(); ++f)
     IONPATH_PETSC_CALL(DMDASetFieldName(dm_, static_cast<PetscInt>(f), options.field_names[f].c_str()));
-  IONPATH_PETSC_CALL(DMDACreateCompatibleDMDA(dm_, options.n_coefficients, coef_dm_.out()));
-  IONPATH_PETSC_CALL(DMDACreateCompatibleDMDA(dm_, 1, scalar_dm_.out()));
+  if (options.dof > 1) IONPATH_PETSC_CALL(DMDACreateCompatibleDMDA(dm_, 1, scalar_dm_.out()));
 
   PetscInt xs = 0, ys = 0, zs = 0, xm = 0, ym = 0, zm = 0;
   IONPATH_PETSC_CALL(DMDAGetCorners(dm_, &xs, &ys, &zs, &xm, &ym, &zm));

@@ -1,7 +1,7 @@
 #pragma once
-/// The distributed cell grid: a DMDA (star stencil, width 1) over a mesh::Grid plus a compatible
-/// DMDA for cell coefficients, so every face sees both neighbours' coefficients through ghosts
-/// (spec §3.1). 2D grids (n_cells[2] == 1) become DMDAs of dimension 2.
+/// The distributed cell grid: a DMDA (star stencil, width 1) over a mesh::Grid, plus a compatible
+/// scalar DMDA when the unknowns have several components (spec §3.1). 2D grids (n_cells[2] == 1)
+/// become DMDAs of dimension 2.
 #include <mpi.h>
 #include <petscdm.h>
 
@@ -17,7 +17,6 @@ namespace ionpath::solver {
 
 struct DomainOptions {
   int dof = 1;                     ///< unknowns per cell (interlaced)
-  int n_coefficients = 3;          ///< doubles per cell in the coefficient DMDA
   int transport_axis = 2;          ///< electrode axis: never periodic
   mesh::SideWalls side_walls = mesh::SideWalls::zero_flux;
   /// Ranks per axis; PETSC_DECIDE (-1) lets PETSc choose. Forcing a split is for tests.
@@ -31,8 +30,9 @@ class Domain {
   Domain(const mesh::Grid& grid, const DomainOptions& options);
 
   [[nodiscard]] DM dm() const noexcept { return dm_.get(); }
-  [[nodiscard]] DM coef_dm() const noexcept { return coef_dm_.get(); }
-  [[nodiscard]] DM scalar_dm() const noexcept { return scalar_dm_.get(); }  ///< dof 1, same layout
+  /// dof 1, same layout: dm() itself when dof == 1 (a DMDA's scatter and mappings cost about
+  /// 25 bytes per cell, so the conduction path keeps a single one).
+  [[nodiscard]] DM scalar_dm() const noexcept { return scalar_dm_ ? scalar_dm_.get() : dm_.get(); }
   [[nodiscard]] const mesh::Grid& grid() const noexcept { return grid_; }
   [[nodiscard]] const mesh::Box& owned() const noexcept { return owned_; }
   /// Owned box grown by one ghost layer (wrapping indices at periodic sides run to -1 and N).
@@ -59,8 +59,7 @@ class Domain {
   int n_ranks_ = 1;
   std::array<int, 3> ranks_per_axis_{1, 1, 1};
   DmHandle dm_;
-  DmHandle coef_dm_;
-  DmHandle scalar_dm_;
+  DmHandle scalar_dm_;  ///< null when dof == 1
   mesh::Box owned_;
   mesh::Box ghosted_;
 };

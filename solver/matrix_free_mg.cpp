@@ -7,13 +7,17 @@
 #include <type_traits>
 
 #include "solver/conduction_faces.hpp"
+#include "solver/float_cycle.hpp"
+#include "solver/halo_exchange.hpp"
 #include "solver/petsc_error.hpp"
+#include "solver/stencil_kernels.hpp"
 
 // PETSc callbacks live outside namespace ionpath::solver: PetscCall names ::PetscError, which
 // the solver's exception class of the same name would hide.
 namespace ionpath_mf {
 namespace {
 using ionpath::solver::StencilLevel;
+namespace kernels = ionpath::solver::kernels;
 namespace mesh = ionpath::mesh;
 
 struct Events {
@@ -88,16 +92,25 @@ void diagonal_kernel(const StencilLevel& L, const T* tx, const T* ty, const T* t
     }
 }
 
+/// Fills L.local with x's owned values and face ghosts; *xl = its array (VecRestoreArray after).
+PetscErrorCode ghost_fill(const StencilLevel& L, Vec x, PetscScalar** xl) {
+  PetscFunctionBeginUser;
+  const PetscScalar* xv = nullptr;
+  PetscCall(VecGetArrayRead(x, &xv));
+  PetscCall(VecGetArray(L.local, xl));
+  L.halo->fill(xv, *xl);
+  PetscCall(VecRestoreArrayRead(x, &xv));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode shell_mult(Mat A, Vec x, Vec y) {
   PetscFunctionBeginUser;
   StencilLevel* L = nullptr;
   PetscCall(MatShellGetContext(A, &L));
   PetscCall(PetscLogEventBegin(events().apply, A, x, y, 0));
-  PetscCall(DMGlobalToLocalBegin(L->dm, x, INSERT_VALUES, L->local));
-  PetscCall(DMGlobalToLocalEnd(L->dm, x, INSERT_VALUES, L->local));
-  const PetscScalar* xl = nullptr;
+  PetscScalar* xl = nullptr;
   PetscScalar* yv = nullptr;
-  PetscCall(VecGetArrayRead(L->local, &xl));
+  PetscCall(ghost_fill(*L, x, &xl));
   PetscCall(VecGetArrayWrite(y, &yv));
   if (L->double_faces) {
     if (L->dim == 3)
@@ -110,7 +123,7 @@ PetscErrorCode shell_mult(Mat A, Vec x, Vec y) {
     else
       stencil_kernel<float, 2>(*L, L->tf[0].data(), L->tf[1].data(), nullptr, xl, yv);
   }
-  PetscCall(VecRestoreArrayRead(L->local, &xl));
+  PetscCall(VecRestoreArray(L->local, &xl));
   PetscCall(VecRestoreArrayWrite(y, &yv));
   const PetscLogDouble flops = (L->dim == 3 ? 19.0 : 13.0) * static_cast<double>(L->n_owned());
   PetscCall(PetscLogFlops(flops));
@@ -177,92 +190,11 @@ double energy_kernel(const StencilLevel& L, const T* tx, const T* ty, const T* t
   return e;
 }
 
-/// One fused Chebyshev-Jacobi step (three-term form) on the owned box:
-///   y = omega (x + z / theta) + (1 - omega) x_old,   z = D^{-1} (b - A x),
-/// with x read from the ghosted copy xl, x_old from xo (0 if old_zero), then xo = x. Identity
-/// rows (no faces) use D = 1 and A x = x. Per cell: x (ghosted), b, xo, faces read; y, xo written.
-template <typename T, int Dim>
-void chebyshev_kernel(const StencilLevel& L, const T* tx, const T* ty, const T* tz, const double* xl, const double* b,
-                      double* xo, double* y, double omega, double inv_theta, bool old_zero) {
-  const mesh::Box& o = L.owned;
-  const mesh::Box& g = L.ghosted;
-  const std::ptrdiff_t gx = g.extent(0);
-  const std::ptrdiff_t gxy = gx * g.extent(1);
-  const std::ptrdiff_t ex = o.extent(0);
-  const std::ptrdiff_t exy = ex * o.extent(1);
-  const double w_old = 1.0 - omega;
-  for (int k = o.lo[2]; k < o.hi[2]; ++k)
-    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
-      const double* __restrict xr = xl + g.offset(o.lo[0], j, k);
-      const T* __restrict fx = tx + L.face_box[0].offset(o.lo[0], j, k);
-      const T* __restrict fy = ty + L.face_box[1].offset(o.lo[0], j, k);
-      const std::size_t row = o.offset(o.lo[0], j, k);
-      const double* __restrict br = b + row;
-      double* __restrict orow = xo + row;
-      double* __restrict yr = y + row;
-      const T* __restrict fz = Dim == 3 ? tz + L.face_box[2].offset(o.lo[0], j, k) : nullptr;
-      for (std::ptrdiff_t i = 0; i < ex; ++i) {
-        const double w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex];
-        double d = w + e + s + n;
-        double nb = w * xr[i - 1] + e * xr[i + 1] + s * xr[i - gx] + n * xr[i + gx];
-        if constexpr (Dim == 3) {
-          const double bo = fz[i], t = fz[i + exy];
-          d += bo + t;
-          nb += bo * xr[i - gxy] + t * xr[i + gxy];
-        }
-        const double xc = xr[i];
-        // z = (b - d x + nb) / d; identity row: z = b - x.
-        const double z = d == 0.0 ? br[i] - xc : (br[i] + nb) / d - xc;
-        const double old = old_zero ? 0.0 : orow[i];
-        yr[i] = omega * (xc + inv_theta * z) + w_old * old;
-        orow[i] = xc;
-      }
-    }
-}
-
-/// First step from a zero guess: y = D^{-1} b / theta.
-template <typename T, int Dim>
-void chebyshev_first_kernel(const StencilLevel& L, const T* tx, const T* ty, const T* tz, const double* b, double* y,
-                            double inv_theta) {
-  const mesh::Box& o = L.owned;
-  const std::ptrdiff_t ex = o.extent(0);
-  const std::ptrdiff_t exy = ex * o.extent(1);
-  for (int k = o.lo[2]; k < o.hi[2]; ++k)
-    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
-      const T* __restrict fx = tx + L.face_box[0].offset(o.lo[0], j, k);
-      const T* __restrict fy = ty + L.face_box[1].offset(o.lo[0], j, k);
-      const std::size_t row = o.offset(o.lo[0], j, k);
-      const double* __restrict br = b + row;
-      double* __restrict yr = y + row;
-      const T* __restrict fz = Dim == 3 ? tz + L.face_box[2].offset(o.lo[0], j, k) : nullptr;
-      for (std::ptrdiff_t i = 0; i < ex; ++i) {
-        double d = double(fx[i]) + double(fx[i + 1]) + double(fy[i]) + double(fy[i + ex]);
-        if constexpr (Dim == 3) d += double(fz[i]) + double(fz[i + exy]);
-        yr[i] = inv_theta * (d == 0.0 ? br[i] : br[i] / d);
-      }
-    }
-}
-
 /// Context of the fused smoother: the level and the Chebyshev interval on D^{-1}A.
 struct SmootherContext {
   const StencilLevel* level = nullptr;
   double low = 0.3, high = 2.0;
 };
-
-template <typename Fn>
-void dispatch_faces(const StencilLevel& L, Fn&& fn) {
-  if (L.double_faces) {
-    if (L.dim == 3)
-      fn(std::integral_constant<int, 3>{}, L.td[0].data(), L.td[1].data(), L.td[2].data());
-    else
-      fn(std::integral_constant<int, 2>{}, L.td[0].data(), L.td[1].data(), static_cast<const double*>(nullptr));
-  } else {
-    if (L.dim == 3)
-      fn(std::integral_constant<int, 3>{}, L.tf[0].data(), L.tf[1].data(), L.tf[2].data());
-    else
-      fn(std::integral_constant<int, 2>{}, L.tf[0].data(), L.tf[1].data(), static_cast<const float*>(nullptr));
-  }
-}
 
 /// PCApplyRichardson of the shell smoother: `its` Chebyshev steps (degree its) on A x = b, with
 /// w as the previous-iterate vector. Same polynomial as KSPCHEBYSHEV on [low, high] + PCJACOBI.
@@ -273,9 +205,7 @@ PetscErrorCode smoother_richardson(PC pc, Vec b, Vec x, Vec w, PetscReal, PetscR
   PetscCall(PCShellGetContext(pc, &ctx));
   const StencilLevel& L = *ctx->level;
   PetscCall(PetscLogEventBegin(events().smooth, pc, b, x, 0));
-  const double theta = 0.5 * (ctx->high + ctx->low), delta = 0.5 * (ctx->high - ctx->low);
-  const double sigma = theta / delta, inv_theta = 1.0 / theta;
-  double omega_prev = 2.0;
+  kernels::ChebyshevWeights weights(ctx->low, ctx->high);
   bool old_zero = true;  // x_{-1} is irrelevant (first step has omega = 1), x_0 = 0 on a zero guess
   const PetscScalar* bv = nullptr;
   PetscCall(VecGetArrayRead(b, &bv));
@@ -283,33 +213,27 @@ PetscErrorCode smoother_richardson(PC pc, Vec b, Vec x, Vec w, PetscReal, PetscR
     if (k == 0 && guesszero) {
       PetscScalar* xv = nullptr;
       PetscCall(VecGetArrayWrite(x, &xv));
-      dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+      kernels::dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
         using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
-        chebyshev_first_kernel<T, decltype(dim)::value>(L, tx, ty, tz, bv, xv, inv_theta);
+        kernels::chebyshev_first_step<T, decltype(dim)::value>(L, tx, ty, tz, bv, xv, L.owned, weights.inv_theta());
       });
       PetscCall(VecRestoreArrayWrite(x, &xv));
       old_zero = true;
       continue;
     }
-    double omega = 1.0;
-    if (k > 0) {
-      omega = 1.0 / (1.0 - omega_prev / (4.0 * sigma * sigma));
-      omega_prev = omega;
-    }
-    PetscCall(DMGlobalToLocalBegin(L.dm, x, INSERT_VALUES, L.local));
-    PetscCall(DMGlobalToLocalEnd(L.dm, x, INSERT_VALUES, L.local));
-    const PetscScalar* xl = nullptr;
-    PetscScalar *xv = nullptr, *wv = nullptr;
-    PetscCall(VecGetArrayRead(L.local, &xl));
+    const double omega = weights.next(static_cast<int>(k));
+    PetscScalar *xl = nullptr, *xv = nullptr, *wv = nullptr;
+    PetscCall(ghost_fill(L, x, &xl));
     PetscCall(VecGetArrayWrite(x, &xv));
     PetscCall(VecGetArray(w, &wv));
-    dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+    kernels::dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
       using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
-      chebyshev_kernel<T, decltype(dim)::value>(L, tx, ty, tz, xl, bv, wv, xv, omega, inv_theta, old_zero);
+      kernels::chebyshev_step<T, decltype(dim)::value, false>(L, tx, ty, tz, xl, bv, wv, xv, L.owned, omega,
+                                                              weights.inv_theta(), old_zero);
     });
     PetscCall(VecRestoreArray(w, &wv));
     PetscCall(VecRestoreArrayWrite(x, &xv));
-    PetscCall(VecRestoreArrayRead(L.local, &xl));
+    PetscCall(VecRestoreArray(L.local, &xl));
     old_zero = false;
   }
   PetscCall(VecRestoreArrayRead(b, &bv));
@@ -332,9 +256,9 @@ PetscErrorCode smoother_apply(PC pc, Vec x, Vec y) {
   PetscCall(VecGetArrayRead(x, &xv));
   PetscCall(VecGetArrayWrite(y, &yv));
   const double inv_theta = 2.0 / (ctx->high + ctx->low);
-  dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+  kernels::dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
     using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
-    chebyshev_first_kernel<T, decltype(dim)::value>(L, tx, ty, tz, xv, yv, inv_theta);
+    kernels::chebyshev_first_step<T, decltype(dim)::value>(L, tx, ty, tz, xv, yv, L.owned, inv_theta);
   });
   PetscCall(VecRestoreArrayRead(x, &xv));
   PetscCall(VecRestoreArrayWrite(y, &yv));
@@ -440,39 +364,75 @@ namespace {
 using namespace ionpath_mf;
 using Ranges = std::array<std::vector<PetscInt>, 3>;  // cells per process along each axis
 
-/// Creates the DMDA, boxes and shell of a level with the given ownership ranges.
+/// Process-grid coordinates of this rank in a DMDA decomposition (rank = i + m (j + n k)).
+std::array<int, 3> process_coordinates(MPI_Comm comm, const Ranges& ranges) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const int m = static_cast<int>(ranges[0].size()), n = static_cast<int>(ranges[1].size());
+  return {rank % m, (rank / m) % n, rank / (m * n)};
+}
+
+/// The DMDA of a level (only the coarsest needs one, for its assembled matrix).
+DmHandle make_level_dm(MPI_Comm comm, const StencilLevel& L, const Ranges& ranges) {
+  DmHandle dm;
+  const auto bt = [&](int a) { return L.periodic[a] ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_GHOSTED; };
+  const auto np = [&](int a) { return static_cast<PetscInt>(ranges[a].size()); };
+  const mesh::Index3& n = L.n;
+  if (L.dim == 3) {
+    IONPATH_PETSC_CALL(DMDACreate3d(comm, bt(0), bt(1), bt(2), DMDA_STENCIL_STAR, n[0], n[1], n[2], np(0), np(1),
+                                    np(2), 1, 1, ranges[0].data(), ranges[1].data(), ranges[2].data(), dm.out()));
+  } else {
+    IONPATH_PETSC_CALL(DMDACreate2d(comm, bt(0), bt(1), DMDA_STENCIL_STAR, n[0], n[1], np(0), np(1), 1, 1,
+                                    ranges[0].data(), ranges[1].data(), dm.out()));
+  }
+  IONPATH_PETSC_CALL(DMSetUp(dm));
+  PetscInt xs = 0, ys = 0, zs = 0, xm = 0, ym = 0, zm = 0;
+  IONPATH_PETSC_CALL(DMDAGetCorners(dm, &xs, &ys, &zs, &xm, &ym, &zm));
+  const mesh::Box owned{{int(xs), int(ys), L.dim == 3 ? int(zs) : 0},
+                        {int(xs + xm), int(ys + ym), L.dim == 3 ? int(zs + zm) : 1}};
+  if (owned != L.owned) throw std::logic_error("MatrixFreeHierarchy: DMDA ownership differs from the level's");
+  return dm;
+}
+
+/// Boxes, neighbours and shell of a level with the given ownership ranges. No DMDA: the layout
+/// (owned box, one ghost layer on every side) and the face neighbours follow from the ranges,
+/// which saves the DMDA's scatter and mapping (tens of bytes per cell on the finest level).
 std::unique_ptr<StencilLevel> make_level(MPI_Comm comm, int dim, const mesh::Index3& n,
                                          const std::array<bool, 3>& periodic, const Ranges& ranges) {
   auto L = std::make_unique<StencilLevel>();
+  L->comm = comm;
   L->dim = dim;
   L->n = n;
   L->periodic = periodic;
-  const auto bt = [&](int a) { return periodic[a] ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_GHOSTED; };
-  const auto np = [&](int a) { return static_cast<PetscInt>(ranges[a].size()); };
-  if (dim == 3) {
-    IONPATH_PETSC_CALL(DMDACreate3d(comm, bt(0), bt(1), bt(2), DMDA_STENCIL_STAR, n[0], n[1], n[2], np(0), np(1),
-                                    np(2), 1, 1, ranges[0].data(), ranges[1].data(), ranges[2].data(),
-                                    L->dm.out()));
-  } else {
-    IONPATH_PETSC_CALL(DMDACreate2d(comm, bt(0), bt(1), DMDA_STENCIL_STAR, n[0], n[1], np(0), np(1), 1, 1,
-                                    ranges[0].data(), ranges[1].data(), L->dm.out()));
-  }
-  IONPATH_PETSC_CALL(DMSetUp(L->dm));
-  PetscInt xs = 0, ys = 0, zs = 0, xm = 0, ym = 0, zm = 0;
-  IONPATH_PETSC_CALL(DMDAGetCorners(L->dm, &xs, &ys, &zs, &xm, &ym, &zm));
-  L->owned = mesh::Box{{int(xs), int(ys), int(zs)}, {int(xs + xm), int(ys + ym), int(zs + zm)}};
-  IONPATH_PETSC_CALL(DMDAGetGhostCorners(L->dm, &xs, &ys, &zs, &xm, &ym, &zm));
-  L->ghosted = mesh::Box{{int(xs), int(ys), int(zs)}, {int(xs + xm), int(ys + ym), int(zs + zm)}};
-  if (dim == 2) {
-    L->owned.lo[2] = L->ghosted.lo[2] = 0;
-    L->owned.hi[2] = L->ghosted.hi[2] = 1;
+  const std::array<int, 3> p = process_coordinates(comm, ranges);
+  const int m = static_cast<int>(ranges[0].size()), np_y = static_cast<int>(ranges[1].size());
+  for (int a = 0; a < 3; ++a) {
+    if (a >= dim) {
+      L->owned.lo[a] = L->ghosted.lo[a] = 0;
+      L->owned.hi[a] = L->ghosted.hi[a] = 1;
+      continue;
+    }
+    const int procs = static_cast<int>(ranges[a].size());
+    int lo = 0;
+    for (int q = 0; q < p[a]; ++q) lo += static_cast<int>(ranges[a][q]);
+    L->owned.lo[a] = lo;
+    L->owned.hi[a] = lo + static_cast<int>(ranges[a][p[a]]);
+    L->ghosted.lo[a] = L->owned.lo[a] - 1;
+    L->ghosted.hi[a] = L->owned.hi[a] + 1;
+    for (int side : {0, 1}) {
+      std::array<int, 3> q = p;
+      q[a] += side == 0 ? -1 : 1;
+      if (q[a] < 0 || q[a] >= procs) {
+        if (!periodic[a]) continue;  // the box side: no neighbour
+        q[a] = (q[a] + procs) % procs;
+      }
+      L->neighbour[2 * a + side] = q[0] + m * (q[1] + np_y * q[2]);
+    }
   }
   for (int a = 0; a < 3; ++a) {
     L->face_box[a] = L->owned;
     if (a < dim) L->face_box[a].hi[a] += 1;
   }
-  IONPATH_PETSC_CALL(DMCreateLocalVector(L->dm, L->local.out()));
-  IONPATH_PETSC_CALL(VecSet(L->local, 0.0));  // ghosts outside non-periodic sides stay zero
   const auto n_local = static_cast<PetscInt>(L->n_owned());
   IONPATH_PETSC_CALL(MatCreateShell(comm, n_local, n_local, PETSC_DETERMINE, PETSC_DETERMINE, L.get(), L->op.out()));
   IONPATH_PETSC_CALL(MatShellSetOperation(L->op, MATOP_MULT, reinterpret_cast<void (*)(void)>(shell_mult)));
@@ -481,6 +441,15 @@ std::unique_ptr<StencilLevel> make_level(MPI_Comm comm, int dim, const mesh::Ind
   IONPATH_PETSC_CALL(MatSetOption(L->op, MAT_SYMMETRIC, PETSC_TRUE));
   IONPATH_PETSC_CALL(MatSetOption(L->op, MAT_SPD, PETSC_TRUE));
   return L;
+}
+
+/// The ghosted double work vector and its halo, for the levels that apply the operator in double
+/// (the finest, and every level on the PCMG path).
+void ensure_local(StencilLevel& L) {
+  if (L.local) return;
+  IONPATH_PETSC_CALL(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(L.ghosted.n_cells()), L.local.out()));
+  IONPATH_PETSC_CALL(VecSet(L.local, 0.0));  // ghosts outside non-periodic sides stay zero
+  L.halo = std::make_shared<HaloExchange<double>>(L);
 }
 
 Ranges ownership_ranges(DM dm, int dim) {
@@ -499,9 +468,8 @@ Ranges ownership_ranges(DM dm, int dim) {
 /// Fine faces from the cell tensor (spec §3.2), removed cells masked out.
 void fill_fine_faces(StencilLevel& L, std::span<const double> sigma_xyz, std::span<const std::uint8_t> active,
                      const std::array<std::array<bool, 2>, 3>& dirichlet) {
-  VecHandle global;
-  IONPATH_PETSC_CALL(DMCreateGlobalVector(L.dm, global.out()));
   const std::size_t n_own = L.n_owned();
+  std::vector<double> component(n_own);
   for (int a = 0; a < 3; ++a) {
     const std::size_t n_faces = L.face_box[a].n_cells();
     if (L.double_faces)
@@ -509,14 +477,10 @@ void fill_fine_faces(StencilLevel& L, std::span<const double> sigma_xyz, std::sp
     else
       L.tf[a].assign(a < L.dim ? n_faces : 0, 0.0f);
     if (a >= L.dim) continue;
-    PetscScalar* g = nullptr;
-    IONPATH_PETSC_CALL(VecGetArrayWrite(global, &g));
-    for (std::size_t c = 0; c < n_own; ++c) g[c] = active[c] ? sigma_xyz[3 * c + a] : 0.0;
-    IONPATH_PETSC_CALL(VecRestoreArrayWrite(global, &g));
-    IONPATH_PETSC_CALL(DMGlobalToLocalBegin(L.dm, global, INSERT_VALUES, L.local));
-    IONPATH_PETSC_CALL(DMGlobalToLocalEnd(L.dm, global, INSERT_VALUES, L.local));
-    const PetscScalar* l = nullptr;
-    IONPATH_PETSC_CALL(VecGetArrayRead(L.local, &l));
+    for (std::size_t c = 0; c < n_own; ++c) component[c] = active[c] ? sigma_xyz[3 * c + a] : 0.0;
+    PetscScalar* l = nullptr;
+    IONPATH_PETSC_CALL(VecGetArray(L.local, &l));
+    L.halo->fill(component.data(), l);
     const GhostedView<const PetscScalar> s(l, L.ghosted, 1);
     const mesh::Box& fb = L.face_box[a];
     for (int k = fb.lo[2]; k < fb.hi[2]; ++k)
@@ -539,7 +503,7 @@ void fill_fine_faces(StencilLevel& L, std::span<const double> sigma_xyz, std::sp
           else
             L.tf[a][idx] = static_cast<float>(t);
         }
-    IONPATH_PETSC_CALL(VecRestoreArrayRead(L.local, &l));
+    IONPATH_PETSC_CALL(VecRestoreArray(L.local, &l));
   }
   IONPATH_PETSC_CALL(VecSet(L.local, 0.0));
   L.active.assign(active.begin(), active.end());
@@ -644,6 +608,7 @@ MatrixFreeHierarchy::MatrixFreeHierarchy(const Domain& domain, std::span<const d
   auto fine = make_level(domain.comm(), dim, domain.grid().n_cells, periodic, ranges);
   if (fine->owned != domain.owned()) throw std::logic_error("MatrixFreeHierarchy: ownership differs from Domain");
   fine->double_faces = double_fine_faces;
+  ensure_local(*fine);
   fill_fine_faces(*fine, sigma_xyz, active, dirichlet);
   std::vector<std::unique_ptr<StencilLevel>> fine_first;
   fine_first.push_back(std::move(fine));
@@ -684,6 +649,7 @@ MatrixFreeHierarchy::MatrixFreeHierarchy(const Domain& domain, std::span<const d
     ranges = coarse_ranges;
   }
   levels_.assign(std::make_move_iterator(fine_first.rbegin()), std::make_move_iterator(fine_first.rend()));
+  levels_.front()->dm = make_level_dm(domain.comm(), *levels_.front(), ranges);
 
   for (int l = 0; l + 1 < n_levels(); ++l) {
     auto* t = new Transfer{levels_[l].get(), levels_[l + 1].get()};
@@ -774,9 +740,15 @@ void MatrixFreeHierarchy::setup_pc(PC pc, const std::string& prefix) const {
   static_cast<void>(prefix);
   const int L = n_levels();
   if (settings_.k_cycle && L > 1) {
+    for (const auto& level : levels_) ensure_local(*level);
     setup_k_level(pc, L - 1);
     return;
   }
+  if (settings_.float_cycle) {
+    setup_float_cycle(pc, *this, settings_);
+    return;
+  }
+  for (const auto& level : levels_) ensure_local(*level);
   IONPATH_PETSC_CALL(PCSetType(pc, PCMG));
   IONPATH_PETSC_CALL(PCMGSetLevels(pc, L, nullptr));
   IONPATH_PETSC_CALL(PCMGSetType(pc, PC_MG_MULTIPLICATIVE));
@@ -795,16 +767,12 @@ void MatrixFreeHierarchy::setup_pc(PC pc, const std::string& prefix) const {
 
 const double* MatrixFreeHierarchy::ghosted_fine(Vec x) const {
   const StencilLevel& F = finest();
-  IONPATH_PETSC_CALL(DMGlobalToLocalBegin(F.dm, x, INSERT_VALUES, F.local));
-  IONPATH_PETSC_CALL(DMGlobalToLocalEnd(F.dm, x, INSERT_VALUES, F.local));
-  const PetscScalar* l = nullptr;
-  IONPATH_PETSC_CALL(VecGetArrayRead(F.local, &l));
-  return l;
+  IONPATH_PETSC_CALL(ghost_fill(F, x, &ghosted_fine_array_));
+  return ghosted_fine_array_;
 }
 
 void MatrixFreeHierarchy::restore_ghosted_fine() const {
-  const PetscScalar* l = nullptr;
-  IONPATH_PETSC_CALL(VecRestoreArrayRead(finest().local, &l));
+  IONPATH_PETSC_CALL(VecRestoreArray(finest().local, &ghosted_fine_array_));
 }
 
 double MatrixFreeHierarchy::energy(Vec x, int axis) const {
@@ -819,7 +787,7 @@ double MatrixFreeHierarchy::energy(Vec x, int axis) const {
                    : energy_kernel<float, 2>(F, F.tf[0].data(), F.tf[1].data(), nullptr, xl, axis);
   }
   restore_ghosted_fine();
-  MPI_Allreduce(MPI_IN_PLACE, &e, 1, MPI_DOUBLE, MPI_SUM, PetscObjectComm(reinterpret_cast<PetscObject>(F.dm.get())));
+  MPI_Allreduce(MPI_IN_PLACE, &e, 1, MPI_DOUBLE, MPI_SUM, F.comm);
   return e;
 }
 

@@ -19,6 +19,9 @@
 
 namespace ionpath::solver {
 
+template <typename T>
+class HaloExchange;
+
 /// Storage of the finest level's faces. Rounding every conductance by a relative 6e-8 changes
 /// sigma_eff by at most 6e-8 relative (sigma_eff is monotone and 1-homogeneous in the
 /// coefficients), so single precision is exact enough for accuracies >= 1e-6. Coarse levels
@@ -42,6 +45,11 @@ struct MatrixFreeSettings {
   /// Smoother: fused Chebyshev-Jacobi sweeps (KSPRICHARDSON + PCSHELL, same polynomial as
   /// KSPCHEBYSHEV + PCJACOBI on [cheb_low, cheb_high]) instead of PETSc's separate vector passes.
   bool fused_smoother = true;
+  /// Preconditioner: ionpath's own W-cycle with single-precision level vectors (PCSHELL,
+  /// solver/float_cycle.hpp) instead of PCMG with double vectors. Same cycle and smoother; less
+  /// memory traffic and 2 float arrays per level instead of 5 double vectors. Not combined with
+  /// k_cycle, which needs PCMG.
+  bool float_cycle = true;
   /// K-cycle (Notay): every coarse level is solved by `k_cycle_inner` flexible-CG iterations
   /// preconditioned by the same cycle one level down (nested two-level PCMGs); the outer solver
   /// is then flexible CG. Off: 20-25 % fewer iterations than the W-cycle, but each cycle costs
@@ -51,22 +59,26 @@ struct MatrixFreeSettings {
   int k_cycle_outer_mmax = 1;  ///< search directions kept by the outer FCG (memory: 2 vectors each)
 };
 
-/// One level: a scalar DMDA (periodic or DM_BOUNDARY_GHOSTED sides, zero ghosts outside the box
-/// stand for the homogeneous Dirichlet neighbour) and its face conductances.
+/// One level: the owned box of a DMDA-like decomposition with one ghost layer on every side (zero
+/// ghosts outside non-periodic sides stand for the homogeneous Dirichlet neighbour), its face
+/// neighbours and its face conductances.
 struct StencilLevel {
-  DmHandle dm;
+  MPI_Comm comm = MPI_COMM_NULL;
+  DmHandle dm;  ///< the coarsest level's DMDA (its matrix is assembled); null elsewhere
   int dim = 3;
   mesh::Index3 n{1, 1, 1};
   std::array<bool, 3> periodic{};
   mesh::Box owned;
   mesh::Box ghosted;
   std::array<mesh::Box, 3> face_box{};
+  std::array<int, 6> neighbour{-1, -1, -1, -1, -1, -1};  ///< rank across face (axis, side) at 2 axis + side
   bool double_faces = false;
   std::array<std::vector<float>, 3> tf;   ///< single-precision faces (face_box[a] layout)
   std::array<std::vector<double>, 3> td;  ///< double faces (finest level on request)
   std::vector<std::uint8_t> active;       ///< per owned cell; removed cells are identity rows
   std::array<bool, 3> coarsened{};        ///< axes this level halves relative to the finer one
-  VecHandle local;                        ///< ghosted work vector for the apply
+  VecHandle local;                        ///< ghosted double work vector (finest level, PCMG path)
+  std::shared_ptr<HaloExchange<double>> halo;  ///< fills `local` (faces only, no index lists)
   MatHandle op;                           ///< MATSHELL: mult, get_diagonal
 
   [[nodiscard]] double face(int a, std::size_t idx) const noexcept {
@@ -93,8 +105,12 @@ class MatrixFreeHierarchy {
   [[nodiscard]] const StencilLevel& level(int l) const noexcept { return *levels_[l]; }
   [[nodiscard]] const StencilLevel& finest() const noexcept { return *levels_.back(); }
   [[nodiscard]] Mat fine_operator() const noexcept { return levels_.back()->op.get(); }
-  /// Configures `pc` as PCMG on this hierarchy (Chebyshev/Jacobi smoothers, direct coarse solve).
+  /// Configures `pc` on this hierarchy: the float W-cycle (settings.float_cycle) or PCMG with
+  /// Chebyshev/Jacobi smoothers; direct coarsest solve either way.
   void setup_pc(PC pc, const std::string& prefix) const;
+  /// The assembled coarsest operator, and a KSP set up to solve it directly.
+  [[nodiscard]] Mat coarse_matrix() const noexcept { return coarse_matrix_.get(); }
+  void setup_coarsest(KSP coarse) const;
   /// Ghosted copy of a fine-level global vector (zero outside non-periodic sides).
   [[nodiscard]] const double* ghosted_fine(Vec x) const;
   void restore_ghosted_fine() const;
@@ -108,11 +124,11 @@ class MatrixFreeHierarchy {
  private:
   void setup_smoother(KSP s, int l) const;
   void setup_k_level(PC pc, int l) const;
-  void setup_coarsest(KSP coarse) const;
 
   std::vector<std::unique_ptr<StencilLevel>> levels_;
   std::vector<MatHandle> interpolations_;  ///< interpolations_[l]: level l -> l + 1 (MATSHELL)
   MatHandle coarse_matrix_;                ///< assembled level 0
+  mutable PetscScalar* ghosted_fine_array_ = nullptr;  ///< handed out by ghosted_fine()
   MatrixFreeSettings settings_;
 };
 

@@ -1,0 +1,280 @@
+#include "solver/float_cycle.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+#include "solver/halo_exchange.hpp"
+#include "solver/petsc_error.hpp"
+#include "solver/stencil_kernels.hpp"
+
+namespace ionpath::solver {
+namespace {
+
+struct Events {
+  PetscLogEvent smooth = 0, restrict_ = 0, prolong = 0, halo = 0, coarse = 0;
+};
+const Events& events() {
+  static const Events e = [] {
+    Events r;
+    PetscLogEventRegister("IonpathFcSmooth", PC_CLASSID, &r.smooth);
+    PetscLogEventRegister("IonpathFcResRestr", PC_CLASSID, &r.restrict_);
+    PetscLogEventRegister("IonpathFcProlong", PC_CLASSID, &r.prolong);
+    PetscLogEventRegister("IonpathFcHalo", PC_CLASSID, &r.halo);
+    PetscLogEventRegister("IonpathFcCoarse", PC_CLASSID, &r.coarse);
+    return r;
+  }();
+  return e;
+}
+
+/// RAII begin/end of a PETSc log event (the cycle's code is C++, errors are exceptions).
+class LogScope {
+ public:
+  explicit LogScope(PetscLogEvent e) : e_(e) { IONPATH_PETSC_CALL(PetscLogEventBegin(e_, 0, 0, 0, 0)); }
+  ~LogScope() { static_cast<void>(PetscLogEventEnd(e_, 0, 0, 0, 0)); }
+  LogScope(const LogScope&) = delete;
+  LogScope& operator=(const LogScope&) = delete;
+
+ private:
+  PetscLogEvent e_;
+};
+
+/// bc += P^T (b - A x) over the active fine cells (x ghosted, halo exchanged; b owned layout).
+/// Each row's residual goes to a buffer first, so that the stencil loop vectorises.
+template <typename T, int Dim, typename B>
+void residual_restrict(const StencilLevel& F, const StencilLevel& C, const T* tx, const T* ty, const T* tz,
+                       const float* xl, const B* b, float* bc) {
+  const mesh::Box& o = F.owned;
+  const mesh::Box& g = F.ghosted;
+  const std::ptrdiff_t gx = g.extent(0);
+  const std::ptrdiff_t gxy = gx * g.extent(1);
+  const std::ptrdiff_t ex = o.extent(0);
+  const std::ptrdiff_t exy = ex * o.extent(1);
+  const int sx = C.coarsened[0] ? 1 : 0, sy = C.coarsened[1] ? 1 : 0, sz = C.coarsened[2] ? 1 : 0;
+  std::vector<double> residual(static_cast<std::size_t>(ex));
+  double* __restrict rr = residual.data();
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      const float* __restrict xr = xl + g.offset(o.lo[0], j, k);
+      const T* __restrict fx = tx + F.face_box[0].offset(o.lo[0], j, k);
+      const T* __restrict fy = ty + F.face_box[1].offset(o.lo[0], j, k);
+      const T* __restrict fz = Dim == 3 ? tz + F.face_box[2].offset(o.lo[0], j, k) : nullptr;
+      const std::size_t row = o.offset(o.lo[0], j, k);
+      const B* __restrict br = b + row;
+      const std::uint8_t* __restrict act = F.active.data() + row;
+      for (std::ptrdiff_t i = 0; i < ex; ++i) {
+        const double w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex];
+        double d = w + e + s + n;
+        double nb = w * xr[i - 1] + e * xr[i + 1] + s * xr[i - gx] + n * xr[i + gx];
+        if constexpr (Dim == 3) {
+          const double bo = fz[i], t = fz[i + exy];
+          d += bo + t;
+          nb += bo * xr[i - gxy] + t * xr[i + gxy];
+        }
+        const double r = double(br[i]) - (d == 0.0 ? 1.0 : d) * xr[i] + nb;  // identity rows: b - x
+        rr[i] = act[i] ? r : 0.0;
+      }
+      float* __restrict crow = bc + C.owned.offset(C.owned.lo[0], j >> sy, k >> sz);
+      if (sx == 0) {
+        for (std::ptrdiff_t i = 0; i < ex; ++i) crow[i] += static_cast<float>(rr[i]);
+      } else {  // o.lo[0] is even (aligned ownership): fine cells 2I and 2I + 1 form coarse cell I
+        const std::ptrdiff_t pairs = ex / 2;
+        for (std::ptrdiff_t I = 0; I < pairs; ++I) crow[I] += static_cast<float>(rr[2 * I] + rr[2 * I + 1]);
+        if (ex % 2 != 0) crow[pairs] += static_cast<float>(rr[ex - 1]);
+      }
+    }
+}
+
+/// x_f += P x_c over the active fine cells (both arrays in their ghosted layouts).
+void prolong_add(const StencilLevel& F, const StencilLevel& C, const float* xc, float* xf) {
+  const mesh::Box& o = F.owned;
+  const int sx = C.coarsened[0] ? 1 : 0, sy = C.coarsened[1] ? 1 : 0, sz = C.coarsened[2] ? 1 : 0;
+  const std::ptrdiff_t ex = o.extent(0);
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      float* __restrict fr = xf + F.ghosted.offset(o.lo[0], j, k);
+      const std::uint8_t* __restrict act = F.active.data() + o.offset(o.lo[0], j, k);
+      const float* __restrict cr = xc + C.ghosted.offset(C.owned.lo[0], j >> sy, k >> sz);
+      for (std::ptrdiff_t i = 0; i < ex; ++i)
+        fr[i] += act[i] ? cr[((o.lo[0] + i) >> sx) - C.owned.lo[0]] : 0.0f;
+    }
+}
+
+/// Copies the owned part of a ghosted float array to/from an owned-layout array.
+template <typename To, typename From>
+void copy_owned(const StencilLevel& L, const From* from, const mesh::Box& from_layout, To* to,
+                const mesh::Box& to_layout) {
+  const mesh::Box& o = L.owned;
+  const std::ptrdiff_t ex = o.extent(0);
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      const From* f = from + from_layout.offset(o.lo[0], j, k);
+      To* t = to + to_layout.offset(o.lo[0], j, k);
+      for (std::ptrdiff_t i = 0; i < ex; ++i) t[i] = static_cast<To>(f[i]);
+    }
+}
+
+class FloatCycle {
+ public:
+  FloatCycle(const MatrixFreeHierarchy& H, const MatrixFreeSettings& s) : H_(H), settings_(s) {
+    static_cast<void>(events());
+    for (int l = 0; l < H.n_levels(); ++l) {
+      const StencilLevel& L = H.level(l);
+      Level d;
+      d.L = &L;
+      d.x.assign(L.ghosted.n_cells(), 0.0f);
+      d.old.assign(L.ghosted.n_cells(), 0.0f);
+      if (l + 1 < H.n_levels()) d.b.assign(L.n_owned(), 0.0f);  // the finest level's b is CG's residual
+      d.halo = std::make_unique<HaloExchange<float>>(L);
+      levels_.push_back(std::move(d));
+    }
+    IONPATH_PETSC_CALL(KSPCreate(H.level(0).comm, coarse_.out()));
+    H.setup_coarsest(coarse_);
+    IONPATH_PETSC_CALL(KSPSetUp(coarse_));
+    IONPATH_PETSC_CALL(MatCreateVecs(H.coarse_matrix(), coarse_x_.out(), coarse_b_.out()));
+  }
+
+  /// z = M^{-1} r: one W-cycle from a zero guess on the finest level.
+  void apply(const double* r, double* z) {
+    const int top = H_.n_levels() - 1;
+    cycle(top, r, true);
+    const StencilLevel& L = *levels_[top].L;
+    copy_owned(L, levels_[top].x.data(), L.ghosted, z, L.owned);
+  }
+
+ private:
+  struct Level {
+    const StencilLevel* L = nullptr;
+    std::vector<float> x, old;  ///< current and previous iterate, ghosted layout
+    std::vector<float> b;       ///< right-hand side, owned layout (coarse levels)
+    std::unique_ptr<HaloExchange<float>> halo;
+  };
+
+  template <typename B>
+  void cycle(int l, const B* b, bool zero_guess) {
+    if (l == 0) {
+      coarse_solve(b);
+      return;
+    }
+    Level& d = levels_[l];
+    Level& c = levels_[l - 1];
+    smooth(d, b, zero_guess);
+    {
+      d.halo->exchange(d.x.data());
+      LogScope log(events().restrict_);
+      std::fill(c.b.begin(), c.b.end(), 0.0f);
+      kernels::dispatch_faces(*d.L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+        using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
+        residual_restrict<T, decltype(dim)::value>(*d.L, *c.L, tx, ty, tz, d.x.data(), b, c.b.data());
+      });
+    }
+    cycle(l - 1, c.b.data(), true);
+    if (l - 1 > 0) cycle(l - 1, c.b.data(), false);  // W-cycle: the coarse level is visited twice
+    {
+      LogScope log(events().prolong);
+      prolong_add(*d.L, *c.L, c.x.data(), d.x.data());
+    }
+    smooth(d, b, false);
+  }
+
+  /// smoothing_steps fused Chebyshev-Jacobi steps; each writes over `old` and the arrays swap.
+  template <typename B>
+  void smooth(Level& d, const B* b, bool zero_guess) {
+    LogScope log(events().smooth);
+    const StencilLevel& L = *d.L;
+    kernels::ChebyshevWeights weights(settings_.cheb_low, settings_.cheb_high);
+    bool old_zero = true;
+    for (int k = 0; k < settings_.smoothing_steps; ++k) {
+      if (k == 0 && zero_guess) {
+        kernels::dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+          using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
+          kernels::chebyshev_first_step<T, decltype(dim)::value>(L, tx, ty, tz, b, d.x.data(), L.ghosted,
+                                                                 weights.inv_theta());
+        });
+        continue;
+      }
+      const double omega = weights.next(k);
+      d.halo->exchange(d.x.data());
+      kernels::dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+        using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
+        kernels::chebyshev_step<T, decltype(dim)::value, true>(L, tx, ty, tz, d.x.data(), b, d.old.data(),
+                                                               d.old.data(), L.ghosted, omega, weights.inv_theta(),
+                                                               old_zero);
+      });
+      d.x.swap(d.old);
+      old_zero = false;
+    }
+    IONPATH_PETSC_CALL(PetscLogFlops((L.dim == 3 ? 24.0 : 18.0) * static_cast<double>(L.n_owned()) *
+                                     settings_.smoothing_steps));
+  }
+
+  template <typename B>
+  void coarse_solve(const B* b) {
+    LogScope log(events().coarse);
+    Level& d = levels_[0];
+    const StencilLevel& L = *d.L;
+    PetscScalar* bv = nullptr;
+    IONPATH_PETSC_CALL(VecGetArrayWrite(coarse_b_, &bv));
+    std::copy(b, b + L.n_owned(), bv);
+    IONPATH_PETSC_CALL(VecRestoreArrayWrite(coarse_b_, &bv));
+    IONPATH_PETSC_CALL(KSPSolve(coarse_, coarse_b_, coarse_x_));
+    const PetscScalar* xv = nullptr;
+    IONPATH_PETSC_CALL(VecGetArrayRead(coarse_x_, &xv));
+    copy_owned(L, xv, L.owned, d.x.data(), L.ghosted);
+    IONPATH_PETSC_CALL(VecRestoreArrayRead(coarse_x_, &xv));
+  }
+
+  const MatrixFreeHierarchy& H_;
+  MatrixFreeSettings settings_;
+  std::vector<Level> levels_;  ///< levels_[0] coarsest, like the hierarchy
+  KspHandle coarse_;
+  VecHandle coarse_x_, coarse_b_;
+};
+
+}  // namespace
+}  // namespace ionpath::solver
+
+// PETSc callbacks outside namespace ionpath::solver (PetscCall names ::PetscError).
+namespace ionpath_fc {
+
+PetscErrorCode apply(PC pc, Vec r, Vec z) {
+  PetscFunctionBeginUser;
+  ionpath::solver::FloatCycle* cycle = nullptr;
+  PetscCall(PCShellGetContext(pc, &cycle));
+  const PetscScalar* rv = nullptr;
+  PetscScalar* zv = nullptr;
+  PetscCall(VecGetArrayRead(r, &rv));
+  PetscCall(VecGetArrayWrite(z, &zv));
+  try {
+    cycle->apply(rv, zv);
+  } catch (const std::exception& e) {
+    SETERRQ(PetscObjectComm(reinterpret_cast<PetscObject>(pc)), PETSC_ERR_LIB, "float W-cycle failed: %s", e.what());
+  }
+  PetscCall(VecRestoreArrayWrite(z, &zv));
+  PetscCall(VecRestoreArrayRead(r, &rv));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode destroy(PC pc) {
+  PetscFunctionBeginUser;
+  ionpath::solver::FloatCycle* cycle = nullptr;
+  PetscCall(PCShellGetContext(pc, &cycle));
+  delete cycle;
+  PetscFunctionReturn(0);
+}
+
+}  // namespace ionpath_fc
+
+namespace ionpath::solver {
+
+void setup_float_cycle(PC pc, const MatrixFreeHierarchy& hierarchy, const MatrixFreeSettings& settings) {
+  auto cycle = std::make_unique<FloatCycle>(hierarchy, settings);
+  IONPATH_PETSC_CALL(PCSetType(pc, PCSHELL));
+  IONPATH_PETSC_CALL(PCShellSetDestroy(pc, ionpath_fc::destroy));
+  IONPATH_PETSC_CALL(PCShellSetContext(pc, cycle.release()));
+  IONPATH_PETSC_CALL(PCShellSetApply(pc, ionpath_fc::apply));
+  IONPATH_PETSC_CALL(PCShellSetName(pc, "ionpath single-precision W-cycle"));
+}
+
+}  // namespace ionpath::solver

@@ -1,0 +1,21 @@
+#pragma once
+/// Single-precision W-cycle on the matrix-free hierarchy, as a PCSHELL for the double-precision
+/// outer CG (docs/performance.md, round 3). Same cycle and smoother polynomial as the PCMG path
+/// (W-cycle, fused Chebyshev-Jacobi, Q0 transfers, direct coarsest solve), but:
+/// - every level vector is a float array in the ghosted layout, so a smoothing step reads x
+///   where it lies and a hand-written face halo exchange replaces DMGlobalToLocal's full copy;
+/// - the new iterate is written over the previous one (the arrays swap roles), so a level holds
+///   two float arrays instead of PETSc's five double vectors;
+/// - the residual is restricted as it is computed (no fine residual vector).
+/// CG's exact line search keeps the energy decrease monotone whatever the preconditioner's
+/// rounding, so the energy stopping test is unaffected.
+#include <petscksp.h>
+
+#include "solver/matrix_free_mg.hpp"
+
+namespace ionpath::solver {
+
+/// Configures `pc` as a PCSHELL running the float W-cycle on `hierarchy`, which must outlive it.
+void setup_float_cycle(PC pc, const MatrixFreeHierarchy& hierarchy, const MatrixFreeSettings& settings);
+
+}  // namespace ionpath::solver

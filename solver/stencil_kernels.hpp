@@ -1,0 +1,125 @@
+#pragma once
+/// Fused Chebyshev-Jacobi kernels on one multigrid level, shared by the PCMG smoother (double
+/// PETSc vectors) and the single-precision W-cycle (float arrays in the ghosted layout).
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include "solver/matrix_free_mg.hpp"
+
+namespace ionpath::solver::kernels {
+
+/// Calls fn(dim tag, tx, ty, tz) with the level's face arrays in their stored precision.
+template <typename Fn>
+void dispatch_faces(const StencilLevel& L, Fn&& fn) {
+  if (L.double_faces) {
+    if (L.dim == 3)
+      fn(std::integral_constant<int, 3>{}, L.td[0].data(), L.td[1].data(), L.td[2].data());
+    else
+      fn(std::integral_constant<int, 2>{}, L.td[0].data(), L.td[1].data(), static_cast<const double*>(nullptr));
+  } else {
+    if (L.dim == 3)
+      fn(std::integral_constant<int, 3>{}, L.tf[0].data(), L.tf[1].data(), L.tf[2].data());
+    else
+      fn(std::integral_constant<int, 2>{}, L.tf[0].data(), L.tf[1].data(), static_cast<const float*>(nullptr));
+  }
+}
+
+/// One Chebyshev-Jacobi step (three-term form) on the owned box:
+///   y = omega (x + z / theta) + (1 - omega) x_old,   z = D^{-1} (b - A x),
+/// x read from the ghosted array xl, x_old from xo (0 if old_zero), b in the owned layout; xo and y
+/// are laid out like `out` (the owned box for PETSc vectors, the ghosted box for the float cycle).
+/// InPlaceOld: y is written over xo (the caller then swaps x and xo); otherwise y and xo are
+/// separate and xo receives x. Identity rows (no faces) use D = 1 and A x = x.
+template <typename T, int Dim, bool InPlaceOld, typename X, typename B>
+void chebyshev_step(const StencilLevel& L, const T* tx, const T* ty, const T* tz, const X* xl, const B* b, X* xo,
+                    X* y, const mesh::Box& out, double omega, double inv_theta, bool old_zero) {
+  const mesh::Box& o = L.owned;
+  const mesh::Box& g = L.ghosted;
+  const std::ptrdiff_t gx = g.extent(0);
+  const std::ptrdiff_t gxy = gx * g.extent(1);
+  const std::ptrdiff_t ex = o.extent(0);
+  const std::ptrdiff_t exy = ex * o.extent(1);
+  const double w_old = 1.0 - omega;
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      const X* __restrict xr = xl + g.offset(o.lo[0], j, k);
+      const T* __restrict fx = tx + L.face_box[0].offset(o.lo[0], j, k);
+      const T* __restrict fy = ty + L.face_box[1].offset(o.lo[0], j, k);
+      const B* __restrict br = b + o.offset(o.lo[0], j, k);
+      const std::size_t out_row = out.offset(o.lo[0], j, k);
+      X* orow = xo + out_row;
+      X* yr = InPlaceOld ? orow : y + out_row;
+      const T* __restrict fz = Dim == 3 ? tz + L.face_box[2].offset(o.lo[0], j, k) : nullptr;
+      // Branch-free body (it vectorises): identity rows have d = nb = 0, so dividing by 1
+      // instead of d gives their z = b - x; the old_zero test is hoisted out of the loop.
+      const auto row = [&](auto with_old) {
+        for (std::ptrdiff_t i = 0; i < ex; ++i) {
+          const double w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex];
+          double d = w + e + s + n;
+          double nb = w * xr[i - 1] + e * xr[i + 1] + s * xr[i - gx] + n * xr[i + gx];
+          if constexpr (Dim == 3) {
+            const double bo = fz[i], t = fz[i + exy];
+            d += bo + t;
+            nb += bo * xr[i - gxy] + t * xr[i + gxy];
+          }
+          const double xc = xr[i];
+          const double z = (br[i] + nb) / (d == 0.0 ? 1.0 : d) - xc;  // D^{-1} (b - A x)
+          double next = omega * (xc + inv_theta * z);
+          if constexpr (decltype(with_old)::value) next += w_old * double(orow[i]);
+          if constexpr (!InPlaceOld) orow[i] = static_cast<X>(xc);
+          yr[i] = static_cast<X>(next);
+        }
+      };
+      if (old_zero)
+        row(std::false_type{});
+      else
+        row(std::true_type{});
+    }
+}
+
+/// First step from a zero guess: y = D^{-1} b / theta (b owned layout, y laid out like `out`).
+template <typename T, int Dim, typename X, typename B>
+void chebyshev_first_step(const StencilLevel& L, const T* tx, const T* ty, const T* tz, const B* b, X* y,
+                          const mesh::Box& out, double inv_theta) {
+  const mesh::Box& o = L.owned;
+  const std::ptrdiff_t ex = o.extent(0);
+  const std::ptrdiff_t exy = ex * o.extent(1);
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      const T* __restrict fx = tx + L.face_box[0].offset(o.lo[0], j, k);
+      const T* __restrict fy = ty + L.face_box[1].offset(o.lo[0], j, k);
+      const B* __restrict br = b + o.offset(o.lo[0], j, k);
+      X* __restrict yr = y + out.offset(o.lo[0], j, k);
+      const T* __restrict fz = Dim == 3 ? tz + L.face_box[2].offset(o.lo[0], j, k) : nullptr;
+      for (std::ptrdiff_t i = 0; i < ex; ++i) {
+        double d = double(fx[i]) + double(fx[i + 1]) + double(fy[i]) + double(fy[i + ex]);
+        if constexpr (Dim == 3) d += double(fz[i]) + double(fz[i + exy]);
+        yr[i] = static_cast<X>(inv_theta * double(br[i]) / (d == 0.0 ? 1.0 : d));
+      }
+    }
+}
+
+/// Chebyshev weights: omega_k of the three-term recurrence on [low, high] (omega_0 = 1).
+class ChebyshevWeights {
+ public:
+  ChebyshevWeights(double low, double high)
+      : inv_theta_(2.0 / (high + low)), sigma_((high + low) / (high - low)) {}
+  [[nodiscard]] double inv_theta() const noexcept { return inv_theta_; }
+  /// Weight of step k (k = 0 starts a new recurrence).
+  double next(int k) noexcept {
+    if (k == 0) {
+      prev_ = 2.0;
+      return 1.0;
+    }
+    prev_ = 1.0 / (1.0 - prev_ / (4.0 * sigma_ * sigma_));
+    return prev_;
+  }
+
+ private:
+  double inv_theta_;
+  double sigma_;
+  double prev_ = 2.0;
+};
+
+}  // namespace ionpath::solver::kernels
