@@ -3,7 +3,7 @@
 // Usage (key=value, any order; PETSc options after them are passed through):
 //   mpiexec -n 2 conduction_scaling_bench N=256 op=mf accuracy=1e-4 clay_sigma=0 fraction=0.13
 //     aspect=20 thickness_vox=1.5 seed=1 reference=0 stream_GBs=26 apply_reps=10 stop=energy
-//     keep_sigma=0 fused=1 float_cycle=1 kcycle=0 k_inner=2 k_mmax=1 coarse_scale=0.5 smooth=3 cheb_low=0.3 face_double=-1
+//     keep_sigma=0 fused=1 float_cycle=1 write_raw=PATH kcycle=0 k_inner=2 k_mmax=1 coarse_scale=0.5 smooth=3 cheb_low=0.3 face_double=-1
 // op = mf (matrix-free multigrid) | assembled (AIJ + the cond_ recipe). reference=1 adds a tight
 // solve (matrix-free, double faces, accuracy 1e-10) and reports the relative error of sigma_eff.
 // stop = energy (default: energy-estimate stopping test) | residual (rtol = 1e-2 accuracy).
@@ -16,6 +16,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,6 +76,17 @@ double time_apply(const solver::MatrixFreeHierarchy& H, int reps) {
   return best;
 }
 
+/// Writes the structure as a uint8 raw image (0 = gel, 255 = clay, x fastest) for
+/// `ionpath tortuosity`; one rank only, so that the owned block is the whole grid.
+void write_raw(const std::string& path, const solver::Domain& domain, std::span<const std::uint8_t> labels) {
+  if (domain.n_ranks() != 1) throw std::runtime_error("write_raw needs a single rank");
+  std::vector<std::uint8_t> bytes(labels.size());
+  for (std::size_t c = 0; c < labels.size(); ++c) bytes[c] = mesh::is_clay_like(labels[c]) ? 255 : 0;
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0)
+    throw std::runtime_error("cannot write " + path);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -128,6 +141,7 @@ int main(int argc, char** argv) {
       const mesh::GeneratedBlock block = mesh::generate_block(grid, geo, domain.owned(), sum);
       achieved = block.info.achieved_clay_fraction;
       const auto labels = block.labels.labels();
+      if (kv.count("write_raw") != 0) write_raw(kv.at("write_raw"), domain, labels);
       sigma.resize(3 * labels.size());
       for (std::size_t c = 0; c < labels.size(); ++c) {
         const double s = mesh::is_clay_like(labels[c]) ? clay_sigma : 1.0;

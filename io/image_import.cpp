@@ -80,6 +80,10 @@ std::vector<unsigned> read_raw(const mesh::ImageParams& image, const mesh::Grid&
       in.seekg(static_cast<std::streamoff>(offset * bytes));
       in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));
       if (!in) throw std::runtime_error(image.path + ": read failed at voxel " + voxel_text(c[0], c[1], c[2]));
+      if (image.x_fastest && bytes == 1) {  // the common case: a contiguous row, copied as is
+        std::copy(buf.begin(), buf.end(), values.begin() + static_cast<std::ptrdiff_t>(box.offset(c[0], j, b)));
+        continue;
+      }
       for (int t = 0; t < run; ++t) {
         auto p = c;
         p[fast] += t;
@@ -185,9 +189,10 @@ mesh::LabelBlock import_image_block(const mesh::ImageParams& image, const mesh::
     else
       values = read_hdf5(image, grid, box, comm);  // collective; fails alike on every rank
     for (int k = box.lo[2]; k < box.hi[2] && error.empty(); ++k)
-      for (int j = box.lo[1]; j < box.hi[1] && error.empty(); ++j)
+      for (int j = box.lo[1]; j < box.hi[1] && error.empty(); ++j) {
+        const std::size_t row = box.offset(box.lo[0], j, k);
         for (int i = box.lo[0]; i < box.hi[0]; ++i) {
-          const unsigned v = values[box.offset(i, j, k)];
+          const unsigned v = values[row + static_cast<std::size_t>(i - box.lo[0])];
           const int label = v < n_image_values ? lut[v] : -1;
           if (label < 0) {  // the first in x-fastest order on this rank; the smallest key wins overall
             error = image.path + ": image value " +
@@ -196,8 +201,9 @@ mesh::LabelBlock import_image_block(const mesh::ImageParams& image, const mesh::
             key = (static_cast<long long>(k) * grid.n_cells[1] + j) * grid.n_cells[0] + i;
             break;
           }
-          block.at(i, j, k) = static_cast<mesh::Label>(label);
+          block.labels()[row + static_cast<std::size_t>(i - box.lo[0])] = static_cast<mesh::Label>(label);
         }
+      }
   } catch (const std::exception& e) {
     error = e.what();
     key = -1;
