@@ -10,6 +10,7 @@
 #include <string>
 
 #include "solver/conduction.hpp"
+#include "solver/halo_exchange.hpp"
 #include "solver/petsc_error.hpp"
 
 // PETSc callback outside namespace ionpath::solver (PetscCall names ::PetscError).
@@ -98,34 +99,52 @@ double face_drop(const StencilLevel& F, const GhostedView<const double>& phi, in
   return phi(lo[0], lo[1], lo[2]) - phi(f[0], f[1], f[2]);
 }
 
+/// Plane currents along the driving axis a (row loops over the ghosted potential; the ghosts
+/// beyond the electrodes are 0, so the inlet faces get T (1 - phi) by adding T) and the energy.
 Diagnostics diagnose(const Domain& domain, const MatrixFreeHierarchy& H, Vec x, int a) {
   const StencilLevel& F = H.finest();
   const mesh::Index3& n = F.n;
-  const GhostedView<const double> phi(H.ghosted_fine(x), F.ghosted, 1);
+  const mesh::Box& o = F.owned;
+  const mesh::Box& g = F.ghosted;
+  const double* phi = H.ghosted_fine(x);
+  const std::ptrdiff_t stride[3] = {1, g.extent(0), static_cast<std::ptrdiff_t>(g.extent(0)) * g.extent(1)};
+  const mesh::Box& fb = F.face_box[a];
   std::vector<double> plane(static_cast<std::size_t>(n[a]) + 1, 0.0);
-  double energy = 0.0;
-  for (int b = 0; b < F.dim; ++b) {
-    const mesh::Box& fb = F.face_box[b];
-    for (int k = fb.lo[2]; k < fb.hi[2]; ++k)
-      for (int j = fb.lo[1]; j < fb.hi[1]; ++j)
-        for (int i = fb.lo[0]; i < fb.hi[0]; ++i) {
-          const mesh::Index3 f{i, j, k};
-          // Each face counted once: by the owner of its high-side cell, the outlet by the last rank.
-          if (f[b] == F.owned.hi[b] && (f[b] != n[b] || F.periodic[b])) continue;
-          const double t = F.face(b, fb.offset(i, j, k));
-          if (t == 0.0) continue;
-          const double drop = face_drop(F, phi, b, f);
-          energy += t * drop * drop;
-          if (b == a) plane[static_cast<std::size_t>(f[a])] += t * drop;
-        }
-  }
+  const std::ptrdiff_t ex = o.extent(0);
+  for (int k = o.lo[2]; k < o.hi[2]; ++k)
+    for (int j = o.lo[1]; j < o.hi[1]; ++j) {
+      const double* p = phi + g.offset(o.lo[0], j, k);
+      const std::size_t f0 = fb.offset(o.lo[0], j, k);
+      const std::ptrdiff_t s = stride[a];
+      double row = 0.0;
+      for (std::ptrdiff_t i = 0; i < ex; ++i) {
+        const double flux = F.face(a, f0 + static_cast<std::size_t>(i)) * (p[i - s] - p[i]);
+        if (a == 0)
+          plane[static_cast<std::size_t>(o.lo[0] + i)] += flux;
+        else
+          row += flux;
+      }
+      if (a != 0) plane[static_cast<std::size_t>(a == 1 ? j : k)] += row;
+    }
+  // Inlet faces: phi = 1 beyond them; outlet faces (the high face of the last cells): T phi.
+  const auto boundary_plane = [&](int cell_plane, int face_plane, bool inlet) {
+    double sum = 0.0;
+    for_plane(o, a, cell_plane, [&](int i, int j, int k) {
+      mesh::Index3 f{i, j, k};
+      f[a] = face_plane;
+      const double t = F.face(a, fb.offset(f[0], f[1], f[2]));
+      sum += inlet ? t : t * phi[g.offset(i, j, k)];
+    });
+    plane[static_cast<std::size_t>(face_plane)] += sum;
+  };
+  if (o.lo[a] == 0) boundary_plane(0, 0, true);
+  if (o.hi[a] == n[a]) boundary_plane(n[a] - 1, n[a], false);
   H.restore_ghosted_fine();
   MPI_Allreduce(MPI_IN_PLACE, plane.data(), static_cast<int>(plane.size()), MPI_DOUBLE, MPI_SUM, domain.comm());
-  MPI_Allreduce(MPI_IN_PLACE, &energy, 1, MPI_DOUBLE, MPI_SUM, domain.comm());
   Diagnostics d;
   d.I_hat = plane.front();
-  d.energy = energy;
-  for (const double p : plane) d.flux_balance = std::max(d.flux_balance, std::abs(p - d.I_hat) / std::abs(d.I_hat));
+  d.energy = H.energy(x, a);
+  for (const double q : plane) d.flux_balance = std::max(d.flux_balance, std::abs(q - d.I_hat) / std::abs(d.I_hat));
   return d;
 }
 
