@@ -29,10 +29,16 @@ class Domain {
  public:
   Domain(const mesh::Grid& grid, const DomainOptions& options);
 
-  [[nodiscard]] DM dm() const noexcept { return dm_.get(); }
-  /// dof 1, same layout: dm() itself when dof == 1 (a DMDA's scatter and mappings cost about
-  /// 25 bytes per cell, so the conduction path keeps a single one).
-  [[nodiscard]] DM scalar_dm() const noexcept { return scalar_dm_ ? scalar_dm_.get() : dm_.get(); }
+  /// The DMDA. Collective on first use: the constructor only decides the decomposition and frees
+  /// its DMDA, which is rebuilt with the same ownership when a solver needs it (its scatter and
+  /// mappings cost about 20 bytes per cell, which the matrix-free path never needs).
+  [[nodiscard]] DM dm() const;
+  /// dof 1, same layout: dm() itself when dof == 1. Collective on first use.
+  [[nodiscard]] DM scalar_dm() const;
+  /// Cells per process along each axis (DMDA ownership ranges; axis 2 of a 2D grid: {1}).
+  [[nodiscard]] const std::array<std::vector<int>, 3>& ownership_ranges() const noexcept { return ranges_; }
+  /// Rank across the face (axis, side) of the owned box, periodic wrap included; -1 at the box side.
+  [[nodiscard]] int neighbour(int axis, int side) const noexcept { return neighbours_[2 * axis + side]; }
   [[nodiscard]] const mesh::Grid& grid() const noexcept { return grid_; }
   [[nodiscard]] const mesh::Box& owned() const noexcept { return owned_; }
   /// Owned box grown by one ghost layer (wrapping indices at periodic sides run to -1 and N).
@@ -58,8 +64,11 @@ class Domain {
   int rank_ = 0;
   int n_ranks_ = 1;
   std::array<int, 3> ranks_per_axis_{1, 1, 1};
-  DmHandle dm_;
-  DmHandle scalar_dm_;  ///< null when dof == 1
+  void create_dm() const;
+  mutable DmHandle dm_;         ///< built on first use
+  mutable DmHandle scalar_dm_;  ///< built on first use when dof > 1
+  std::array<std::vector<int>, 3> ranges_;
+  std::array<int, 6> neighbours_{-1, -1, -1, -1, -1, -1};
   mesh::Box owned_;
   mesh::Box ghosted_;
 };

@@ -452,19 +452,6 @@ void ensure_local(StencilLevel& L) {
   L.halo = std::make_shared<HaloExchange<double>>(L);
 }
 
-Ranges ownership_ranges(DM dm, int dim) {
-  PetscInt m = 1, n = 1, p = 1;
-  IONPATH_PETSC_CALL(DMDAGetInfo(dm, nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr, nullptr,
-                                 nullptr, nullptr, nullptr));
-  const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
-  IONPATH_PETSC_CALL(DMDAGetOwnershipRanges(dm, &lx, &ly, &lz));
-  Ranges r;
-  r[0].assign(lx, lx + m);
-  r[1].assign(ly, ly + n);
-  if (dim == 3) r[2].assign(lz, lz + p);
-  return r;
-}
-
 /// Fine faces from the cell tensor (spec §3.2), removed cells masked out.
 void fill_fine_faces(StencilLevel& L, std::span<const double> sigma_xyz, std::span<const std::uint8_t> active,
                      const std::array<std::array<bool, 2>, 3>& dirichlet) {
@@ -604,7 +591,9 @@ MatrixFreeHierarchy::MatrixFreeHierarchy(const Domain& domain, std::span<const d
     throw std::invalid_argument("MatrixFreeHierarchy: sigma/active sizes do not match the owned box");
   std::array<bool, 3> periodic{};
   for (int a = 0; a < 3; ++a) periodic[a] = domain.periodic(a);
-  Ranges ranges = ownership_ranges(domain.dm(), dim);
+  Ranges ranges;
+  for (int a = 0; a < dim; ++a)
+    ranges[a].assign(domain.ownership_ranges()[a].begin(), domain.ownership_ranges()[a].end());
   auto fine = make_level(domain.comm(), dim, domain.grid().n_cells, periodic, ranges);
   if (fine->owned != domain.owned()) throw std::logic_error("MatrixFreeHierarchy: ownership differs from Domain");
   fine->double_faces = double_fine_faces;
