@@ -53,22 +53,25 @@ void chebyshev_step(const StencilLevel& L, const T* tx, const T* ty, const T* tz
       const T* __restrict fz = Dim == 3 ? tz + L.face_box[2].offset(o.lo[0], j, k) : nullptr;
       // Branch-free body (it vectorises): identity rows have d = nb = 0, so dividing by 1
       // instead of d gives their z = b - x; the old_zero test is hoisted out of the loop.
+      // Arithmetic in X: float for the single-precision cycle (twice the SIMD width).
+      using R = X;
+      const R om = static_cast<R>(omega), it = static_cast<R>(inv_theta), wo = static_cast<R>(w_old);
       const auto row = [&](auto with_old) {
         for (std::ptrdiff_t i = 0; i < ex; ++i) {
-          const double w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex];
-          double d = w + e + s + n;
-          double nb = w * xr[i - 1] + e * xr[i + 1] + s * xr[i - gx] + n * xr[i + gx];
+          const R w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex];
+          R d = w + e + s + n;
+          R nb = w * xr[i - 1] + e * xr[i + 1] + s * xr[i - gx] + n * xr[i + gx];
           if constexpr (Dim == 3) {
-            const double bo = fz[i], t = fz[i + exy];
+            const R bo = fz[i], t = fz[i + exy];
             d += bo + t;
             nb += bo * xr[i - gxy] + t * xr[i + gxy];
           }
-          const double xc = xr[i];
-          const double z = (br[i] + nb) / (d == 0.0 ? 1.0 : d) - xc;  // D^{-1} (b - A x)
-          double next = omega * (xc + inv_theta * z);
-          if constexpr (decltype(with_old)::value) next += w_old * double(orow[i]);
-          if constexpr (!InPlaceOld) orow[i] = static_cast<X>(xc);
-          yr[i] = static_cast<X>(next);
+          const R xc = xr[i];
+          const R z = (static_cast<R>(br[i]) + nb) / (d == R(0) ? R(1) : d) - xc;  // D^{-1} (b - A x)
+          R next = om * (xc + it * z);
+          if constexpr (decltype(with_old)::value) next += wo * static_cast<R>(orow[i]);
+          if constexpr (!InPlaceOld) orow[i] = xc;
+          yr[i] = next;
         }
       };
       if (old_zero)
