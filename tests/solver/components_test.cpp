@@ -30,10 +30,6 @@ AxisFlags owned_flags(const Domain& domain, const FlagsOf& flags_of) {
   return flags;
 }
 
-long long label_at(const ComponentLabels& labels, std::size_t offset) {
-  return static_cast<long long>(labels.label[offset]);
-}
-
 /// Serial reference on the whole grid (every rank computes it): depth-first search from each
 /// unlabelled conducting cell in ascending global order, so each label is the component's
 /// smallest global index. Same rules: both cells carry bit a, periodic wrap except along cut_axis.
@@ -91,7 +87,7 @@ void expect_labels_match(const Domain& domain, const FlagsOf& flags_of, int cut_
   for (int k = own.lo[2]; k < own.hi[2]; ++k)
     for (int j = own.lo[1]; j < own.hi[1]; ++j)
       for (int i = own.lo[0]; i < own.hi[0]; ++i)
-        ASSERT_EQ(label_at(labels, own.offset(i, j, k)), ref.label[domain.linear_index(i, j, k)])
+        ASSERT_EQ(labels.label(own.offset(i, j, k)), ref.label[domain.linear_index(i, j, k)])
             << i << " " << j << " " << k << " cut_axis " << cut_axis;
 }
 
@@ -232,11 +228,11 @@ TEST(Components, SerpentineCrossesRanksManyTimes) {
       for (int i = own.lo[0]; i < own.hi[0]; ++i) {
         const std::size_t c = own.offset(i, j, 0);
         if (!path(i, j, 0)) {
-          ASSERT_EQ(labels.label[c], -1.0);
+          ASSERT_EQ(labels.label(c), -1);
         } else if (!broken || j < 8 || (j == 8 && i < 7)) {
-          ASSERT_EQ(labels.label[c], 0.0) << i << " " << j;  // min index of the (first) path
+          ASSERT_EQ(labels.label(c), 0) << i << " " << j;  // min index of the (first) path
         } else {
-          ASSERT_EQ(labels.label[c], double(8 * 16 + 8)) << i << " " << j;  // first cell after the break
+          ASSERT_EQ(labels.label(c), 8 * 16 + 8) << i << " " << j;  // first cell after the break
         }
       }
     if (world_size() > 1 && !broken) {
@@ -367,8 +363,8 @@ TEST(Components, PeriodicWrapJoinsUnlessCut) {
     const mesh::Box& own = domain.owned();
     if (own.contains(6, 2, 3)) {
       const std::size_t c = own.offset(6, 2, 3);
-      EXPECT_EQ(label_at(joined, c), domain.linear_index(0, 2, 3));
-      EXPECT_EQ(label_at(cut, c), domain.linear_index(5, 2, 3));
+      EXPECT_EQ(joined.label(c), domain.linear_index(0, 2, 3));
+      EXPECT_EQ(cut.label(c), domain.linear_index(5, 2, 3));
     }
     expect_labels_match(domain, bar, -1);
     expect_labels_match(domain, bar, 0);
