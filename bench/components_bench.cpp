@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
       best = std::min(best, dt);
     }
 
+    const int sweeps = solver::label_components(domain, flags, 2).n_sweeps;
     // Order-independent hash of the active cells' global indices.
     unsigned long long checksum = 0;
     const mesh::Box& own = domain.owned();
@@ -126,9 +127,9 @@ int main(int argc, char** argv) {
       std::printf(
           "{\"N\": %d, \"ranks\": %d, \"label_s\": %.4f, \"first_s\": %.4f, \"transient_B_per_cell\": %.2f, "
           "\"n_components\": %lld, \"n_touch_both\": %lld, \"n_touch_one\": %lld, \"n_floating\": %lld, "
-          "\"n_conducting_cells\": %lld, \"n_active_cells\": %lld, \"checksum\": \"%016llx\"}\n",
+          "\"n_conducting_cells\": %lld, \"n_active_cells\": %lld, \"checksum\": \"%016llx\", \"sweeps\": %d}\n",
           n, domain.n_ranks(), best, first, transient, s.n_components, s.n_touch_both, s.n_touch_one, s.n_floating,
-          s.n_conducting_cells, s.n_active_cells, checksum);
+          s.n_conducting_cells, s.n_active_cells, checksum, sweeps);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     status = 1;

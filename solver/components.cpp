@@ -62,27 +62,48 @@ void unite(std::vector<std::uint32_t>& parent, std::uint32_t a, std::uint32_t b)
   else if (b < a) parent[a] = b;
 }
 
+/// Joins the tree of `cell` to the tree whose root is `root`; returns the root of the union.
+std::uint32_t join(std::vector<std::uint32_t>& parent, std::uint32_t root, std::uint32_t cell) {
+  const std::uint32_t r = find_root(parent, cell);
+  if (r == root) return root;
+  parent[std::max(r, root)] = std::min(r, root);
+  return std::min(r, root);
+}
+
+bool linked(const AxisFlags& flags, std::size_t a, std::size_t b, unsigned bit) {
+  return (flags[a] & flags[b] & bit) != 0;
+}
+
 /// True when the owned box spans `axis` and wraps onto itself, so the wrap is a local union.
 bool wraps_locally(const Domain& domain, int axis, int cut_axis) {
   return domain.periodic(axis) && axis != cut_axis && domain.owned().extent(axis) == domain.grid().n_cells[axis];
 }
 
 /// Union-find over the owned box: a cell joins its lower neighbour along a when both have bit a.
+/// A lower neighbour already joined through the diagonal cell between it and an earlier neighbour
+/// is skipped: in connected regions most cells then cost a single find.
 std::vector<std::uint32_t> local_union_find(const Domain& domain, const AxisFlags& flags, int cut_axis) {
   const Extents e = extents_of(domain.owned());
-  const Extents st = strides_of(e);
+  const std::size_t sy = e[0], sz = e[0] * e[1];
   std::vector<std::uint32_t> parent(flags.size());
   std::uint32_t c = 0;
   for (std::size_t k = 0; k < e[2]; ++k)
     for (std::size_t j = 0; j < e[1]; ++j)
       for (std::size_t i = 0; i < e[0]; ++i, ++c) {
         parent[c] = c;
-        const std::uint8_t f = flags[c];
-        if (f == 0) continue;
-        if (i > 0 && (f & flags[c - 1] & 1u)) unite(parent, c, c - 1);
-        if (j > 0 && (f & flags[c - st[1]] & 2u)) unite(parent, c, static_cast<std::uint32_t>(c - st[1]));
-        if (k > 0 && (f & flags[c - st[2]] & 4u)) unite(parent, c, static_cast<std::uint32_t>(c - st[2]));
+        if (flags[c] == 0) continue;
+        const bool x = i > 0 && linked(flags, c, c - 1, 1u);
+        const bool y = j > 0 && linked(flags, c, c - sy, 2u);
+        const bool z = k > 0 && linked(flags, c, c - sz, 4u);
+        std::uint32_t root = x ? find_root(parent, c - 1) : c;
+        if (y && !(x && linked(flags, c - 1 - sy, c - sy, 1u) && linked(flags, c - 1 - sy, c - 1, 2u)))
+          root = join(parent, root, static_cast<std::uint32_t>(c - sy));
+        if (z && !(x && linked(flags, c - 1 - sz, c - sz, 1u) && linked(flags, c - 1 - sz, c - 1, 4u)) &&
+            !(y && linked(flags, c - sy - sz, c - sz, 2u) && linked(flags, c - sy - sz, c - sy, 4u)))
+          root = join(parent, root, static_cast<std::uint32_t>(c - sz));
+        parent[c] = root;
       }
+  const Extents st = strides_of(e);
   for (int a = 0; a < domain.dimension(); ++a) {
     if (!wraps_locally(domain, a, cut_axis)) continue;
     const std::size_t across = (e[a] - 1) * st[a];
@@ -101,20 +122,23 @@ std::vector<std::uint32_t> local_union_find(const Domain& domain, const AxisFlag
 std::vector<long long> compact_components(const Domain& domain, const AxisFlags& flags,
                                           std::vector<std::uint32_t>& parent) {
   const mesh::Box& own = domain.owned();
+  const auto ex = static_cast<std::uint32_t>(own.extent(0)), ey = static_cast<std::uint32_t>(own.extent(1));
   std::vector<long long> first_label;
-  std::uint32_t c = 0;
-  for (int k = own.lo[2]; k < own.hi[2]; ++k)
-    for (int j = own.lo[1]; j < own.hi[1]; ++j)
-      for (int i = own.lo[0]; i < own.hi[0]; ++i, ++c) {
-        if (flags[c] == 0) {
-          parent[c] = ComponentLabels::none;
-        } else if (parent[c] == c) {
-          parent[c] = static_cast<std::uint32_t>(first_label.size());
-          first_label.push_back(domain.linear_index(i, j, k));
-        } else {
-          parent[c] = parent[parent[c]];  // parent[c] < c already holds its compact id
-        }
-      }
+  // Raw pointers: the byte-sized flags may alias anything, which would reload vector internals.
+  const std::uint8_t* f = flags.data();
+  std::uint32_t* p = parent.data();
+  const auto n = static_cast<std::uint32_t>(parent.size());
+  for (std::uint32_t c = 0; c < n; ++c) {
+    if (f[c] == 0) {
+      p[c] = ComponentLabels::none;
+    } else if (p[c] == c) {
+      p[c] = static_cast<std::uint32_t>(first_label.size());
+      first_label.push_back(domain.linear_index(own.lo[0] + int(c % ex), own.lo[1] + int(c / ex % ey),
+                                                own.lo[2] + int(c / ex / ey)));
+    } else {
+      p[c] = p[p[c]];  // p[c] < c already holds its compact id
+    }
+  }
   return first_label;
 }
 
@@ -243,10 +267,13 @@ ComponentLabels label_components(const Domain& domain, const AxisFlags& flags, i
     if (!changed) break;
   }
 
-  // A component is counted by the rank holding its smallest cell: its label is still its own.
+  // The rank holding a component's smallest cell is the one whose label is still its own.
+  out.holds_smallest.resize(first_label.size());
   long long roots = 0;
-  for (std::size_t q = 0; q < first_label.size(); ++q)
-    if (out.component_label[q] == first_label[q]) ++roots;
+  for (std::size_t q = 0; q < first_label.size(); ++q) {
+    out.holds_smallest[q] = out.component_label[q] == first_label[q] ? 1 : 0;
+    roots += out.holds_smallest[q];
+  }
   MPI_Allreduce(&roots, &out.n_components, 1, MPI_LONG_LONG, MPI_SUM, domain.comm());
   IONPATH_PETSC_CALL(PetscLogEventEnd(events().label, 0, 0, 0, 0));
   return out;
@@ -280,36 +307,31 @@ ActiveCells classify_components(const Domain& domain, const AxisFlags& flags, co
   const std::vector<long long> set_a = touching(group_a);
   const std::vector<long long> set_b = touching(group_b);
 
-  // Per local component: bit 0 touches group a, bit 1 group b, bit 2 active.
-  std::vector<std::uint8_t> kind(n_local);
+  // Per local component + 1, so that `none` wraps to entry 0 (insulating): active or not.
+  std::vector<std::uint8_t> active_of(n_local + 1, 0);
+  long long local[6] = {0, 0, 0, 0, 0, 0};  // both, one, floating, conducting, active, components
   for (std::size_t q = 0; q < n_local; ++q) {
     const bool ta = std::binary_search(set_a.begin(), set_a.end(), label[q]);
     const bool tb = std::binary_search(set_b.begin(), set_b.end(), label[q]);
-    const bool act = rule == ActiveRule::touch_both ? (ta && tb) : ta;
-    kind[q] = static_cast<std::uint8_t>((ta ? 1 : 0) | (tb ? 2 : 0) | (act ? 4 : 0));
+    active_of[q + 1] = (rule == ActiveRule::touch_both ? (ta && tb) : ta) ? 1 : 0;
+    if (!labels.holds_smallest[q]) continue;  // counted by the rank holding its smallest cell
+    ++local[5];
+    ++local[ta && tb ? 0 : ta || tb ? 1 : 2];
   }
-
   ActiveCells out;
-  out.active.assign(own.n_cells(), 0);
-  long long local[6] = {0, 0, 0, 0, 0, 0};  // both, one, floating, conducting, active, components
-  std::size_t c = 0;
-  for (int k = own.lo[2]; k < own.hi[2]; ++k)
-    for (int j = own.lo[1]; j < own.hi[1]; ++j) {
-      const long long row = domain.linear_index(own.lo[0], j, k) - own.lo[0];
-      for (int i = own.lo[0]; i < own.hi[0]; ++i, ++c) {
-        const std::uint32_t q = labels.component[c];
-        if (q == ComponentLabels::none) continue;
-        const bool act = (kind[q] & 4) != 0;
-        out.active[c] = act ? 1 : 0;
-        ++local[3];
-        if (act) ++local[4];
-        if (label[q] == row + i) {  // the component's smallest cell counts it once
-          ++local[5];
-          const int touched = kind[q] & 3;
-          ++local[touched == 3 ? 0 : touched != 0 ? 1 : 2];
-        }
-      }
-    }
+  out.active.resize(own.n_cells());
+  const std::uint32_t* component = labels.component.data();
+  const std::uint8_t* table = active_of.data();
+  std::uint8_t* active = out.active.data();
+  long long n_conducting = 0, n_active = 0;
+  for (std::size_t c = 0; c < out.active.size(); ++c) {
+    const std::uint32_t q1 = component[c] + 1u;
+    active[c] = table[q1];
+    n_conducting += q1 != 0 ? 1 : 0;
+    n_active += table[q1];
+  }
+  local[3] = n_conducting;
+  local[4] = n_active;
   long long global[6];
   MPI_Allreduce(local, global, 6, MPI_LONG_LONG, MPI_SUM, domain.comm());
   out.stats.n_touch_both = global[0];

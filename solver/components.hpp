@@ -28,6 +28,8 @@ struct ComponentLabels {
   std::vector<std::uint32_t> component;
   /// Per local component: the smallest global linear index in its (global) component.
   std::vector<long long> component_label;
+  /// Per local component: 1 when this rank holds its smallest cell, so it is counted once.
+  std::vector<std::uint8_t> holds_smallest;
   long long n_components = 0;
   int n_sweeps = 0;  ///< face-exchange rounds until no label changed
 
