@@ -58,8 +58,10 @@ std::uint32_t find_root(std::vector<std::uint32_t>& parent, std::uint32_t x) {
 void unite(std::vector<std::uint32_t>& parent, std::uint32_t a, std::uint32_t b) {
   a = find_root(parent, a);
   b = find_root(parent, b);
-  if (a < b) parent[b] = a;
-  else if (b < a) parent[a] = b;
+  if (a < b)
+    parent[b] = a;
+  else if (b < a)
+    parent[a] = b;
 }
 
 /// Joins the tree of `cell` to the tree whose root is `root`; returns the root of the union.
@@ -133,8 +135,8 @@ std::vector<long long> compact_components(const Domain& domain, const AxisFlags&
       p[c] = ComponentLabels::none;
     } else if (p[c] == c) {
       p[c] = static_cast<std::uint32_t>(first_label.size());
-      first_label.push_back(domain.linear_index(own.lo[0] + int(c % ex), own.lo[1] + int(c / ex % ey),
-                                                own.lo[2] + int(c / ex / ey)));
+      first_label.push_back(
+          domain.linear_index(own.lo[0] + int(c % ex), own.lo[1] + int(c / ex % ey), own.lo[2] + int(c / ex / ey)));
     } else {
       p[c] = p[p[c]];  // p[c] < c already holds its compact id
     }
@@ -222,8 +224,7 @@ std::vector<long long> gather_all(MPI_Comm comm, std::vector<long long> local) {
   MPI_Allgather(&n_local, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
   std::partial_sum(counts.begin(), counts.end() - 1, displs.begin() + 1);
   std::vector<long long> all(static_cast<std::size_t>(displs.back() + counts.back()));
-  MPI_Allgatherv(local.data(), n_local, MPI_LONG_LONG, all.data(), counts.data(), displs.data(), MPI_LONG_LONG,
-                 comm);
+  MPI_Allgatherv(local.data(), n_local, MPI_LONG_LONG, all.data(), counts.data(), displs.data(), MPI_LONG_LONG, comm);
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
   return all;
@@ -280,8 +281,7 @@ ComponentLabels label_components(const Domain& domain, const AxisFlags& flags, i
 }
 
 ActiveCells classify_components(const Domain& domain, const AxisFlags& flags, const ComponentLabels& labels,
-                                std::span<const BoxFace> group_a, std::span<const BoxFace> group_b,
-                                ActiveRule rule) {
+                                std::span<const BoxFace> group_a, std::span<const BoxFace> group_b, ActiveRule rule) {
   IONPATH_PETSC_CALL(PetscLogEventBegin(events().classify, 0, 0, 0, 0));
   const mesh::Box& own = domain.owned();
   const Extents e = extents_of(own);
