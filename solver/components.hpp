@@ -3,6 +3,7 @@
 /// face along axis a are connected when both conduct along a, so a sheet that conducts only in its
 /// plane is not joined through its normal. Periodic sides are respected.
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -19,15 +20,29 @@ inline constexpr std::uint8_t all_axes = 0b111;
 /// Flags from a diagonal tensor stored as 3 doubles per owned cell (bit a = component a > 0).
 [[nodiscard]] AxisFlags flags_from_tensor(std::span<const double> tensor_xyz);
 
+/// Components as this rank sees them: owned cells point to local components (4 bytes per cell),
+/// and each local component carries the label of the global component it belongs to.
 struct ComponentLabels {
-  /// Per owned cell: the smallest global linear index in its component, or -1 when insulating.
-  std::vector<double> label;
+  static constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+  /// Per owned cell (x fastest): its local component, or `none` when insulating.
+  std::vector<std::uint32_t> component;
+  /// Per local component: the smallest global linear index in its (global) component.
+  std::vector<long long> component_label;
+  /// Per local component: 1 when this rank holds its smallest cell, so it is counted once.
+  std::vector<std::uint8_t> holds_smallest;
   long long n_components = 0;
-  int n_sweeps = 0;  ///< ghost-exchange rounds until no label changed
+  int n_sweeps = 0;  ///< face-exchange rounds until no label changed
+
+  /// Label of the owned cell at `offset`: the smallest global linear index in its component, or
+  /// -1 when insulating.
+  [[nodiscard]] long long label(std::size_t offset) const noexcept {
+    return component[offset] == none ? -1 : component_label[component[offset]];
+  }
 };
 
-/// Min-label propagation: local union-find within the owned box, then ghost exchange, until no label
-/// changes anywhere (MPI_Allreduce). `cut_axis` >= 0 ignores periodic wrapping along that axis.
+/// Min-label propagation: union-find within the owned box, then rounds exchanging the labels on
+/// the box faces with the neighbouring ranks, until no label changes anywhere (MPI_Allreduce).
+/// `cut_axis` >= 0 ignores periodic wrapping along that axis. At most 2^32 - 2 owned cells per rank.
 [[nodiscard]] ComponentLabels label_components(const Domain& domain, const AxisFlags& flags, int cut_axis = -1);
 
 /// A face of the box: axis and side (0 = low, 1 = high).
