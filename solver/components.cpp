@@ -156,8 +156,6 @@ struct FaceLink {
 
 std::vector<FaceLink> face_links(const Domain& domain, const AxisFlags& flags,
                                  const std::vector<std::uint32_t>& component, int cut_axis) {
-  const PetscMPIInt* neighbours = nullptr;
-  IONPATH_PETSC_CALL(DMDAGetNeighbors(domain.dm(), &neighbours));
   const mesh::Box& own = domain.owned();
   const Extents e = extents_of(own);
   const int dim = domain.dimension();
@@ -167,10 +165,7 @@ std::vector<FaceLink> face_links(const Domain& domain, const AxisFlags& flags,
     for (int s = 0; s < 2; ++s) {
       const bool on_boundary = s == 0 ? own.lo[a] == 0 : own.hi[a] == domain.grid().n_cells[a];
       if (on_boundary && (!domain.periodic(a) || a == cut_axis)) continue;
-      // DMDAGetNeighbors: 3^dim ranks, x offset fastest, the centre being this rank.
-      int idx = 0;
-      for (int b = dim - 1; b >= 0; --b) idx = 3 * idx + (b == a ? 2 * s : 1);
-      FaceLink link{a, s, neighbours[idx], {}, {}, {}};
+      FaceLink link{a, s, domain.neighbour(a, s), {}, {}, {}};
       const auto bit = static_cast<std::uint8_t>(1u << a);
       for_each_face_cell(e, a, s, [&](std::size_t c) {
         link.component.push_back((flags[c] & bit) ? component[c] : ComponentLabels::none);
