@@ -121,6 +121,8 @@ ElectroneutralResult solve_electroneutral_steady(const Domain& domain, const Ele
   IONPATH_PETSC_CALL(SNESSetFunction(snes, r, residual_callback, &ctx));
   IONPATH_PETSC_CALL(SNESSetJacobian(snes, J, J, jacobian_callback, &ctx));
   set_newton_defaults(snes, domain, input.rtol);
+  use_boomeramg(snes);
+  use_adaptive_forcing(snes);
   IONPATH_PETSC_CALL(SNESSetFromOptions(snes));
   const NewtonStats stats = run_newton(snes, x, ctx.pending);
   out.newton_iterations = stats.iterations;

@@ -34,6 +34,41 @@ bool fixes_potential(const ElectrodeBC& bc) {
          bc.kind == ElectrodeKind::butler_volmer;
 }
 
+// One cell's two Jacobian rows (charge, anion) over its block columns (the cell and its face
+// neighbours, at most 7), added with one MatSetValuesBlocked call: the DMDA numbers the dof
+// interlaced, so global row 2b + r is row r of block b. One call per cell instead of one per entry
+// made the assembly about N times cheaper (it was 13 % of a 64^3 solve with MatSetValue).
+class BlockRow {
+ public:
+  void start(PetscInt first_row) {
+    block_row_ = first_row / 2;
+    n_ = 0;
+  }
+  void add(int r, PetscInt col, double v) { values_[r][2 * slot(col / 2) + col % 2] += v; }
+  // Rows replaced by a constraint (gauge, inventory) are left out, as with the entrywise insertion.
+  void flush(Mat J, bool skip_charge, bool skip_anion) {
+    if (skip_charge) std::fill_n(values_[0].begin(), 2 * n_, 0.0);
+    if (skip_anion) std::fill_n(values_[1].begin(), 2 * n_, 0.0);
+    std::array<double, 2 * 2 * max_blocks> packed{};  // row-major 2 x (2 n)
+    for (int r = 0; r < 2; ++r) std::copy_n(values_[r].begin(), 2 * n_, packed.begin() + 2 * n_ * r);
+    IONPATH_PETSC_CALL(MatSetValuesBlocked(J, 1, &block_row_, n_, columns_.data(), packed.data(), ADD_VALUES));
+  }
+
+ private:
+  static constexpr int max_blocks = 8;  // self + 6 neighbours (+1 spare: a periodic axis of 2 cells repeats one)
+  int slot(PetscInt block_col) {
+    for (int q = 0; q < n_; ++q)
+      if (columns_[q] == block_col) return q;
+    columns_[n_] = block_col;
+    for (auto& row : values_) row[2 * n_] = row[2 * n_ + 1] = 0.0;
+    return n_++;
+  }
+  PetscInt block_row_ = 0;
+  int n_ = 0;
+  std::array<PetscInt, max_blocks> columns_{};
+  std::array<std::array<double, 2 * max_blocks>, 2> values_{};
+};
+
 }  // namespace
 
 void setup(Context& ctx, const Domain& d, const ElectroneutralInput& in, bool steady) {
@@ -168,17 +203,18 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
   MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, d.comm());
   if (!ok) return false;
 
-  auto add_J = [&](PetscInt row, PetscInt col, double v) {
-    if (t.J && row != ctx.anchor_row && row != ctx.gauge_row) IONPATH_PETSC_CALL(MatSetValue(t.J, row, col, v, ADD_VALUES));
-  };
+  BlockRow jrow;
   // Rows: 0 = charge, div(N+ - N-) = 0 (no storage: the algebraic row of the index-1 DAE);
   // 1 = anion balance, kappa dc-/dt + div N- = 0. Species flux derivatives go through add_sp.
-  auto add_sp = [&](const PetscInt* row, int sp, PetscInt col, double v) {
+  auto add_J = [&](int r, PetscInt col, double v) {
+    if (t.J) jrow.add(r, col, v);
+  };
+  auto add_sp = [&](int sp, PetscInt col, double v) {
     if (sp == 0) {
-      add_J(row[0], col, v);
+      add_J(0, col, v);
     } else {
-      add_J(row[1], col, v);
-      add_J(row[0], col, -v);
+      add_J(1, col, v);
+      add_J(0, col, -v);
     }
   };
   Diagnostics& dg = ctx.diag;
@@ -193,11 +229,16 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
         double* f = t.F + 2 * o;
         double* cur = t.cell_current ? t.cell_current + 3 * o : nullptr;
         if (cur) cur[0] = cur[1] = cur[2] = 0.0;
+        if (t.J) jrow.start(row[0]);
+        const auto flush = [&] {
+          if (t.J) jrow.flush(t.J, row[0] == ctx.gauge_row, row[1] == ctx.anchor_row);
+        };
         if (!ctx.active[g]) {  // identity rows: mu = 0 in cells nothing can enter
           f[0] = mu[2 * g];
           f[1] = mu[2 * g + 1];
-          add_J(row[0], row[0], 1.0);
-          add_J(row[1], row[1], 1.0);
+          add_J(0, row[0], 1.0);
+          add_J(1, row[1], 1.0);
+          flush();
           continue;
         }
         const physics::ElectroneutralCell& sK = ctx.cells[g];
@@ -208,13 +249,13 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
         double storage = 0.0;
         if (ctx.storage == Storage::transient_variable) {
           storage = kap * t.rate[2 * o + 1];
-          add_J(row[1], row[0], t.shift * kap * sK.dc_ds);
-          add_J(row[1], row[1], t.shift * kap * sK.dc_ds);
+          add_J(1, row[0], t.shift * kap * sK.dc_ds);
+          add_J(1, row[1], t.shift * kap * sK.dc_ds);
         } else if (ctx.storage == Storage::mass_matrix) {
           const double sdot = t.rate[2 * o] + t.rate[2 * o + 1];
           storage = kap * sK.dc_ds * sdot;
-          add_J(row[1], row[0], kap * (t.shift * sK.dc_ds + sK.d2c_ds2 * sdot));
-          add_J(row[1], row[1], kap * (t.shift * sK.dc_ds + sK.d2c_ds2 * sdot));
+          add_J(1, row[0], kap * (t.shift * sK.dc_ds + sK.d2c_ds2 * sdot));
+          add_J(1, row[1], kap * (t.shift * sK.dc_ds + sK.d2c_ds2 * sdot));
         }
         const mesh::Index3 c{i, j, k};
         for (int a = 0; a < dim; ++a)
@@ -239,8 +280,8 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
                     const auto b = physics::electroneutral_dirichlet_flux(sK, mu[2 * g + sp], sp == 0 ? bc.mu_plus : bc.mu_minus,
                                                                           D, sp, 1.0);
                     out[sp] = b.value;
-                    add_sp(row, sp, row[0], b.d[0]);
-                    add_sp(row, sp, row[1], b.d[1]);
+                    add_sp(sp, row[0], b.d[0]);
+                    add_sp(sp, row[1], b.d[1]);
                   }
                   if (bc.kind == ElectrodeKind::ideal_li) {
                     dg.potential_sum[e] += bc.mu_plus;
@@ -251,8 +292,8 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
                   const auto bv = physics::butler_volmer_face(sK, mu[2 * g], mu[2 * g + 1], ctx.X[g], ctx.Dp[ua][g], 1.0,
                                                               bc.mu_plus, bc.kinetics);
                   out[0] = -bv.flux_in;
-                  add_sp(row, 0, row[0], -bv.d_mu_plus);
-                  add_sp(row, 0, row[1], -bv.d_mu_minus);
+                  add_sp(0, row[0], -bv.d_mu_plus);
+                  add_sp(0, row[1], -bv.d_mu_minus);
                   dg.potential_sum[e] += bc.mu_plus;
                   dg.potential_count[e] += 1.0;
                   dg.kinetic_conductance[e] += (bc.kinetics.alpha_a + bc.kinetics.alpha_c) * bv.i0;
@@ -295,10 +336,10 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
               const PetscInt colL[2] = {ctx.l2g[2 * gL], ctx.l2g[2 * gL + 1]};
               const PetscInt colR[2] = {ctx.l2g[2 * gR], ctx.l2g[2 * gR + 1]};
               for (int q = 0; q < 2; ++q) {
-                add_sp(row, 0, colL[q], sign * ff.plus.d_L[q]);
-                add_sp(row, 0, colR[q], sign * ff.plus.d_R[q]);
-                add_sp(row, 1, colL[q], sign * ff.minus.d_L[q]);
-                add_sp(row, 1, colR[q], sign * ff.minus.d_R[q]);
+                add_sp(0, colL[q], sign * ff.plus.d_L[q]);
+                add_sp(0, colR[q], sign * ff.plus.d_R[q]);
+                add_sp(1, colL[q], sign * ff.minus.d_L[q]);
+                add_sp(1, colR[q], sign * ff.minus.d_R[q]);
               }
             }
           }
@@ -308,6 +349,7 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
         }
         f[0] -= f[1];  // charge row
         f[1] += storage;
+        flush();
       }
   // Diagnostics over all ranks (the residual callback is collective).
   std::vector<double> buf{dg.li_in[0], dg.li_in[1], dg.current_in[0], dg.current_in[1], dg.potential_sum[0],

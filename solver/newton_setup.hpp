@@ -30,6 +30,16 @@ inline constexpr std::size_t direct_limit_3d = 30000, direct_limit_2d = 200000;
 /// one rank, MUMPS on several) up to the direct limits, else GAMG (unsmoothed aggregation,
 /// threshold 0.02, built once per SNES solve) with linear rtol 1e-6. Options with the solver's prefix override all of it.
 void set_newton_defaults(SNES snes, const Domain& d, double rtol, double atol = 1e-12);
+/// Iterative linear solver only (no-op with LU): the linear rtol of each Newton step follows the
+/// square of the last residual ratio (quadratic convergence) and stops at half the SNES target,
+/// bounded to [1e-10, 1e-3]; right-preconditioned GMRES. Call before SNESSetFromOptions; a given
+/// -<prefix>ksp_rtol or -<prefix>snes_ksp_ew switches it off.
+void use_adaptive_forcing(SNES snes);
+/// Replaces the default GAMG by hypre BoomerAMG (HMIS, ext+i, strong threshold 0.5, P_max 4, one
+/// aggressive level; each overridable by its option) when PETSc has hypre; no-op otherwise or with
+/// LU. Scalar-like coupled systems (electroneutral): 11-12 GMRES its per Newton step at 64^3 and
+/// 128^3 where GAMG needed 35 and 48. Call before SNESSetFromOptions.
+void use_boomeramg(SNES snes);
 /// Adds to the default convergence test: converged when ||F|| <= floor and the last iteration
 /// no longer reduced it by half (Newton has reached the round-off floor of the residual, which
 /// grows like 1 / dt in implicit time steps and so cannot be a fixed absolute tolerance).

@@ -26,6 +26,15 @@ summary_value(sigma_lin linear_charged sigma_eff_S_m)
 summary_value(t_lin linear_charged t_plus_linear)
 check_close("electroneutral vs conduction sigma (charged walls)" ${en_charged_sigma_eff_S_m} ${sigma_lin} 1e-7)
 check_close("electroneutral vs linear t+ (charged walls)" ${en_charged_t_plus} ${t_lin} 1e-7)
+# The same walls on 16 x 40 x 50 = 32 000 cells, beyond the direct-solver limit: Newton runs GMRES
+# with the AMG preconditioner and the adaptive linear tolerance, and must give the same exact answers.
+set(big --set "grid.n_cells=[16,40,50]" --set output.fields=false)
+run_case(en_walls_amg 2 ${WALLS} ${z} --set model=electroneutral --set experiment.voltage_V=0.005 ${big})
+check_close("electroneutral sigma, parallel walls, iterative" ${en_walls_amg_sigma_eff_S_m} 0.0553 1e-8)
+check_close("electroneutral t+, parallel walls, iterative" ${en_walls_amg_t_plus} 0.4742857142857143 1e-8)
+run_case(en_charged_amg 2 ${WALLS} ${z} --set model=electroneutral ${charged} ${big})
+check_close("electroneutral vs conduction sigma (charged walls), iterative" ${en_charged_amg_sigma_eff_S_m} ${sigma_lin} 1e-7)
+check_close("electroneutral vs linear t+ (charged walls), iterative" ${en_charged_amg_t_plus} ${t_lin} 1e-7)
 
 run_case(pnp_gel 2 ${GEL} --set model=pnp --set experiment.type=conductivity --set grid.voxel_size_m=4e-11
          --set "grid.n_cells=[3,3,12]")
