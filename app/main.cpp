@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <petscsys.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -28,10 +31,23 @@ std::string joined(const std::vector<std::string>& args) {
   return out;
 }
 
+/// Transparent huge pages for the heap. A fresh 4 KiB page costs 12-36 us on some VMs (0.2-0.6 GB/s,
+/// bench/stream_bench's first_touch_GB_s), so a 256^3 solve spent ~2 s faulting its memory in;
+/// huge pages cut the setup by a third (docs/performance.md). glibc reads its tunables only at
+/// start-up, so the process sets the tunable and re-executes itself once, before MPI starts. A
+/// GLIBC_TUNABLES given by the user is left alone (set it to "" to opt out).
+void reexec_with_huge_pages(char** argv) {
+  if (std::getenv("GLIBC_TUNABLES") != nullptr) return;
+  if (setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1) != 0) return;
+  execv("/proc/self/exe", argv);  // returns only on failure: go on with normal pages
+  unsetenv("GLIBC_TUNABLES");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace ionpath::app;
+  reexec_with_huge_pages(argv);
   const SplitArgs args = split_petsc_args(argc, argv);
 
   CLI::App app{"ionpath: ion transport in composite electrolytes.\n"
