@@ -250,7 +250,8 @@ ConductivityResult solve_mf(const Domain& domain, std::span<const double> sigma_
         KSPSetConvergenceTest(ksp, ionpath_mf_stop::energy_converged, stop, ionpath_mf_stop::energy_stop_destroy));
   }
   IONPATH_PETSC_CALL(KSPSetFromOptions(ksp));
-  IONPATH_PETSC_CALL(KSPSetUp(ksp));
+  // No explicit KSPSetUp: inside KSPSolve the Krylov work vectors are duplicated from x, while a
+  // KSPSetUp now would create (and free) a template vector first, 8 B/cell that stay resident.
   IONPATH_PETSC_CALL(PetscTime(&t_setup1));
 
   LinearSolveStats& stats = out.solve;
