@@ -14,7 +14,7 @@ namespace ionpath::solver {
 namespace {
 
 struct Events {
-  PetscLogEvent smooth = 0, restrict_ = 0, prolong = 0, halo = 0, coarse = 0;
+  PetscLogEvent smooth = 0, restrict_ = 0, prolong = 0, coarse = 0;
 };
 const Events& events() {
   static const Events e = [] {
@@ -22,7 +22,6 @@ const Events& events() {
     PetscLogEventRegister("IonpathFcSmooth", PC_CLASSID, &r.smooth);
     PetscLogEventRegister("IonpathFcResRestr", PC_CLASSID, &r.restrict_);
     PetscLogEventRegister("IonpathFcProlong", PC_CLASSID, &r.prolong);
-    PetscLogEventRegister("IonpathFcHalo", PC_CLASSID, &r.halo);
     PetscLogEventRegister("IonpathFcCoarse", PC_CLASSID, &r.coarse);
     return r;
   }();
@@ -48,10 +47,8 @@ void residual_restrict(const StencilLevel& F, const StencilLevel& C, const T* tx
                        const float* xl, const B* b, float* bc) {
   const mesh::Box& o = F.owned;
   const mesh::Box& g = F.ghosted;
-  const std::ptrdiff_t gx = g.extent(0);
-  const std::ptrdiff_t gxy = gx * g.extent(1);
-  const std::ptrdiff_t ex = o.extent(0);
-  const std::ptrdiff_t exy = ex * o.extent(1);
+  const kernels::Strides st(F);
+  const std::ptrdiff_t ex = st.ex;
   const int sx = C.coarsened[0] ? 1 : 0, sy = C.coarsened[1] ? 1 : 0, sz = C.coarsened[2] ? 1 : 0;
   std::vector<double> residual(static_cast<std::size_t>(ex));
   double* __restrict rr = residual.data();
@@ -65,16 +62,10 @@ void residual_restrict(const StencilLevel& F, const StencilLevel& C, const T* tx
       const B* __restrict br = b + row;
       const std::uint8_t* __restrict act = F.active.data() + row;
       for (std::ptrdiff_t i = 0; i < ex; ++i) {
-        const double w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex];
-        double d = w + e + s + n;
-        double nb = w * xr[i - 1] + e * xr[i + 1] + s * xr[i - gx] + n * xr[i + gx];
-        if constexpr (Dim == 3) {
-          const double bo = fz[i], t = fz[i + exy];
-          d += bo + t;
-          nb += bo * xr[i - gxy] + t * xr[i + gxy];
-        }
+        double d, nb;
+        kernels::stencil_terms<double, Dim>(fx, fy, fz, xr, i, st, d, nb);
         const double r = double(br[i]) - (d == 0.0 ? 1.0 : d) * xr[i] + nb;  // identity rows: b - x
-        rr[i] = act[i] ? r : 0.0;
+        rr[i] = static_cast<double>(act[i]) * r;  // 0 or 1: a product, not a branch, so the loop vectorises
       }
       float* __restrict crow = bc + C.owned.offset(C.owned.lo[0], j >> sy, k >> sz);
       if (sx == 0) {

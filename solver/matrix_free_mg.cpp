@@ -41,32 +41,18 @@ template <typename T, int Dim>
 void stencil_kernel(const StencilLevel& L, const T* tx, const T* ty, const T* tz, const double* xl, double* y) {
   const mesh::Box& o = L.owned;
   const mesh::Box& g = L.ghosted;
-  const std::ptrdiff_t gx = g.extent(0);
-  const std::ptrdiff_t gxy = gx * g.extent(1);
-  const std::ptrdiff_t ex = o.extent(0);
-  const std::ptrdiff_t exy = ex * o.extent(1);
+  const kernels::Strides st(L);
   for (int k = o.lo[2]; k < o.hi[2]; ++k)
     for (int j = o.lo[1]; j < o.hi[1]; ++j) {
       const double* __restrict xr = xl + g.offset(o.lo[0], j, k);
       const T* __restrict fx = tx + L.face_box[0].offset(o.lo[0], j, k);
       const T* __restrict fy = ty + L.face_box[1].offset(o.lo[0], j, k);
+      const T* __restrict fz = Dim == 3 ? tz + L.face_box[2].offset(o.lo[0], j, k) : nullptr;
       double* __restrict yr = y + o.offset(o.lo[0], j, k);
-      if constexpr (Dim == 3) {
-        const T* __restrict fz = tz + L.face_box[2].offset(o.lo[0], j, k);
-        for (std::ptrdiff_t i = 0; i < ex; ++i) {
-          const double w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex], b = fz[i], t = fz[i + exy];
-          const double d = w + e + s + n + b + t;
-          const double v = d * xr[i] - w * xr[i - 1] - e * xr[i + 1] - s * xr[i - gx] - n * xr[i + gx] -
-                           b * xr[i - gxy] - t * xr[i + gxy];
-          yr[i] = d == 0.0 ? xr[i] : v;
-        }
-      } else {
-        for (std::ptrdiff_t i = 0; i < ex; ++i) {
-          const double w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex];
-          const double d = w + e + s + n;
-          const double v = d * xr[i] - w * xr[i - 1] - e * xr[i + 1] - s * xr[i - gx] - n * xr[i + gx];
-          yr[i] = d == 0.0 ? xr[i] : v;
-        }
+      for (std::ptrdiff_t i = 0; i < st.ex; ++i) {
+        double d, nb;
+        kernels::stencil_terms<double, Dim>(fx, fy, fz, xr, i, st, d, nb);
+        yr[i] = d == 0.0 ? xr[i] : d * xr[i] - nb;
       }
     }
 }

@@ -25,6 +25,32 @@ void dispatch_faces(const StencilLevel& L, Fn&& fn) {
   }
 }
 
+/// Index strides of a level: row and plane of the ghosted array (gx, gxy) and of the owned box
+/// and its face arrays (ex, exy).
+struct Strides {
+  std::ptrdiff_t gx, gxy, ex, exy;
+  explicit Strides(const StencilLevel& L) noexcept
+      : gx(L.ghosted.extent(0)),
+        gxy(gx * L.ghosted.extent(1)),
+        ex(L.owned.extent(0)),
+        exy(ex * L.owned.extent(1)) {}
+};
+
+/// Diagonal d and neighbour sum nb of the stencil at cell i of a row, so that (A x)_i = d x_i - nb;
+/// xr is the row in the ghosted layout, fx, fy, fz the face rows. R is the arithmetic type.
+template <typename R, int Dim, typename T, typename X>
+inline void stencil_terms(const T* fx, const T* fy, const T* fz, const X* xr, std::ptrdiff_t i, const Strides& s,
+                          R& d, R& nb) noexcept {
+  const R w = fx[i], e = fx[i + 1], south = fy[i], north = fy[i + s.ex];
+  d = w + e + south + north;
+  nb = w * xr[i - 1] + e * xr[i + 1] + south * xr[i - s.gx] + north * xr[i + s.gx];
+  if constexpr (Dim == 3) {
+    const R bottom = fz[i], top = fz[i + s.exy];
+    d += bottom + top;
+    nb += bottom * xr[i - s.gxy] + top * xr[i + s.gxy];
+  }
+}
+
 /// One Chebyshev-Jacobi step (three-term form) on the owned box:
 ///   y = omega (x + z / theta) + (1 - omega) x_old,   z = D^{-1} (b - A x),
 /// x read from the ghosted array xl, x_old from xo (0 if old_zero), b in the owned layout; xo and y
@@ -36,10 +62,8 @@ void chebyshev_step(const StencilLevel& L, const T* tx, const T* ty, const T* tz
                     X* y, const mesh::Box& out, double omega, double inv_theta, bool old_zero) {
   const mesh::Box& o = L.owned;
   const mesh::Box& g = L.ghosted;
-  const std::ptrdiff_t gx = g.extent(0);
-  const std::ptrdiff_t gxy = gx * g.extent(1);
-  const std::ptrdiff_t ex = o.extent(0);
-  const std::ptrdiff_t exy = ex * o.extent(1);
+  const Strides st(L);
+  const std::ptrdiff_t ex = st.ex;
   const double w_old = 1.0 - omega;
   for (int k = o.lo[2]; k < o.hi[2]; ++k)
     for (int j = o.lo[1]; j < o.hi[1]; ++j) {
@@ -58,14 +82,8 @@ void chebyshev_step(const StencilLevel& L, const T* tx, const T* ty, const T* tz
       const R om = static_cast<R>(omega), it = static_cast<R>(inv_theta), wo = static_cast<R>(w_old);
       const auto row = [&](auto with_old) {
         for (std::ptrdiff_t i = 0; i < ex; ++i) {
-          const R w = fx[i], e = fx[i + 1], s = fy[i], n = fy[i + ex];
-          R d = w + e + s + n;
-          R nb = w * xr[i - 1] + e * xr[i + 1] + s * xr[i - gx] + n * xr[i + gx];
-          if constexpr (Dim == 3) {
-            const R bo = fz[i], t = fz[i + exy];
-            d += bo + t;
-            nb += bo * xr[i - gxy] + t * xr[i + gxy];
-          }
+          R d, nb;
+          stencil_terms<R, Dim>(fx, fy, fz, xr, i, st, d, nb);
           const R xc = xr[i];
           const R z = (static_cast<R>(br[i]) + nb) / (d == R(0) ? R(1) : d) - xc;  // D^{-1} (b - A x)
           R next = om * (xc + it * z);
@@ -86,8 +104,8 @@ template <typename T, int Dim, typename X, typename B>
 void chebyshev_first_step(const StencilLevel& L, const T* tx, const T* ty, const T* tz, const B* b, X* y,
                           const mesh::Box& out, double inv_theta) {
   const mesh::Box& o = L.owned;
-  const std::ptrdiff_t ex = o.extent(0);
-  const std::ptrdiff_t exy = ex * o.extent(1);
+  const Strides st(L);
+  const std::ptrdiff_t ex = st.ex, exy = st.exy;
   for (int k = o.lo[2]; k < o.hi[2]; ++k)
     for (int j = o.lo[1]; j < o.hi[1]; ++j) {
       const T* __restrict fx = tx + L.face_box[0].offset(o.lo[0], j, k);
