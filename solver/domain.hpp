@@ -19,7 +19,8 @@ struct DomainOptions {
   int dof = 1;                     ///< unknowns per cell (interlaced)
   int transport_axis = 2;          ///< electrode axis: never periodic
   mesh::SideWalls side_walls = mesh::SideWalls::zero_flux;
-  /// Ranks per axis; PETSC_DECIDE (-1) lets PETSc choose. Forcing a split is for tests.
+  /// Ranks per axis; -1 lets the Domain choose (the split with the smallest cut). Forcing a split
+  /// is for tests.
   std::array<int, 3> ranks_per_axis{-1, -1, -1};
   std::vector<std::string> field_names;  ///< DMDASetFieldName, empty = unnamed
   MPI_Comm comm = MPI_COMM_NULL;         ///< MPI_COMM_NULL = PETSC_COMM_WORLD
@@ -29,9 +30,9 @@ class Domain {
  public:
   Domain(const mesh::Grid& grid, const DomainOptions& options);
 
-  /// The DMDA. Collective on first use: the constructor only decides the decomposition and frees
-  /// its DMDA, which is rebuilt with the same ownership when a solver needs it (its scatter and
-  /// mappings cost about 20 bytes per cell, which the matrix-free path never needs).
+  /// The DMDA with this decomposition. Collective on first use: it is built only when a solver
+  /// needs it (its scatter and mappings touch about 20 bytes per cell, which the matrix-free path
+  /// never needs).
   [[nodiscard]] DM dm() const;
   /// dof 1, same layout: dm() itself when dof == 1. Collective on first use.
   [[nodiscard]] DM scalar_dm() const;
