@@ -241,7 +241,7 @@ PetscErrorCode smoother_apply(PC pc, Vec x, Vec y) {
   PetscScalar* yv = nullptr;
   PetscCall(VecGetArrayRead(x, &xv));
   PetscCall(VecGetArrayWrite(y, &yv));
-  const double inv_theta = 2.0 / (ctx->high + ctx->low);
+  const double inv_theta = kernels::ChebyshevWeights(ctx->low, ctx->high).inv_theta();
   kernels::dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
     using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
     kernels::chebyshev_first_step<T, decltype(dim)::value>(L, tx, ty, tz, xv, yv, L.owned, inv_theta);
