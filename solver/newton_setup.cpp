@@ -18,7 +18,7 @@ MatHandle make_newton_matrix(const Domain& d) {
   return J;
 }
 
-void set_newton_defaults(SNES snes, const Domain& d, double rtol, double atol) {
+void set_newton_defaults(SNES snes, const Domain& d, double rtol, double atol, std::size_t direct_limit_3d_cells) {
   IONPATH_PETSC_CALL(SNESSetType(snes, SNESNEWTONLS));
   SNESLineSearch ls = nullptr;
   IONPATH_PETSC_CALL(SNESGetLineSearch(snes, &ls));
@@ -37,7 +37,7 @@ void set_newton_defaults(SNES snes, const Domain& d, double rtol, double atol) {
   // coarse operators sparse (the smoothed variant spent 80 % of the solve in PtAP; docs/performance.md).
   const std::size_t cells = d.grid().n_total();
   const bool three_d = d.grid().dimension() == 3;
-  const bool direct = cells <= (three_d ? direct_limit_3d : direct_limit_2d);
+  const bool direct = cells <= (three_d ? direct_limit_3d_cells : direct_limit_2d);
   PetscBool mumps = PETSC_FALSE;
   IONPATH_PETSC_CALL(PetscHasExternalPackage("mumps", &mumps));
   if (direct && d.n_ranks() == 1) {
@@ -95,14 +95,20 @@ PetscErrorCode forcing_term(SNES snes, PetscInt it) {
 
 }  // namespace
 
-void use_adaptive_forcing(SNES snes) {
+bool uses_direct_solver(SNES snes) {
   KSP ksp = nullptr;
   PC pc = nullptr;
   IONPATH_PETSC_CALL(SNESGetKSP(snes, &ksp));
   IONPATH_PETSC_CALL(KSPGetPC(ksp, &pc));
   PetscBool direct = PETSC_FALSE;
   IONPATH_PETSC_CALL(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCLU, &direct));
-  if (direct) return;  // one iteration anyway
+  return direct == PETSC_TRUE;
+}
+
+void use_adaptive_forcing(SNES snes) {
+  if (uses_direct_solver(snes)) return;  // one iteration anyway
+  KSP ksp = nullptr;
+  IONPATH_PETSC_CALL(SNESGetKSP(snes, &ksp));
   // Right preconditioning: GMRES then measures the true residual, the norm the forcing term is about.
   IONPATH_PETSC_CALL(KSPSetPCSide(ksp, PC_RIGHT));
   IONPATH_PETSC_CALL(SNESSetUpdate(snes, forcing_term));

@@ -26,10 +26,17 @@ inline constexpr std::string_view pnp_hint =
 [[nodiscard]] MatHandle make_newton_matrix(const Domain& d);
 /// Grid sizes (cells) up to which the Newton defaults factorise the Jacobian directly.
 inline constexpr std::size_t direct_limit_3d = 30000, direct_limit_2d = 200000;
+/// The same for time stepping, which factorises once per Newton step of every time step: a
+/// Bruce-Vincent transient on 8^3 cells took 2.4 s with MUMPS and 1.1 s with GAMG, on 16^3 70 s
+/// and 2.0 s (2 ranks, docs/performance.md).
+inline constexpr std::size_t transient_direct_limit_3d = 400;
 /// Newton with backtracking, rtol given, atol, 50 iterations; GMRES(100) with a direct LU (PETSc on
 /// one rank, MUMPS on several) up to the direct limits, else GAMG (unsmoothed aggregation,
 /// threshold 0.02, built once per SNES solve) with linear rtol 1e-6. Options with the solver's prefix override all of it.
-void set_newton_defaults(SNES snes, const Domain& d, double rtol, double atol = 1e-12);
+void set_newton_defaults(SNES snes, const Domain& d, double rtol, double atol = 1e-12,
+                         std::size_t direct_limit_3d_cells = direct_limit_3d);
+/// True when the SNES's preconditioner is a direct LU factorisation.
+[[nodiscard]] bool uses_direct_solver(SNES snes);
 /// Iterative linear solver only (no-op with LU): the linear rtol of each Newton step follows the
 /// square of the last residual ratio (quadratic convergence) and stops at half the SNES target,
 /// bounded to [1e-10, 1e-3]; right-preconditioned GMRES. Call before SNESSetFromOptions; a given
