@@ -110,9 +110,9 @@ PetscErrorCode transient_variable_callback(TS, Vec x, Vec C, void* raw) {
 // per cell, and the face fluxes ~eps |J| |mu|, that no iteration removes: a relative test against
 // the step's first residual (small when the step is short) cannot be met, and stopping on the
 // step length cost one or two extra linear solves per time step. The sum of the anion rows is
-// the step's inventory error times the shift; it must also be below 1e-15 of the inventory, so
-// that a thousand steps keep the inventory to 1e-12. Otherwise the default tests (rtol, step
-// length) still apply.
+// the step's inventory error times the shift; it must also be below 1e-14 of the inventory (1e-12
+// after a hundred steps even if every step's error had the same sign). Otherwise the default
+// tests (rtol, step length) still apply.
 PetscErrorCode newton_converged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm, PetscReal fnorm,
                                 SNESConvergedReason* reason, void* raw) {
   PetscFunctionBeginUser;
