@@ -24,12 +24,8 @@ inline constexpr std::string_view pnp_hint =
 /// DMDA matrix (interlaced blocks, star stencil) that also accepts entries outside the stencil
 /// (dense constraint rows).
 [[nodiscard]] MatHandle make_newton_matrix(const Domain& d);
-/// Grid sizes (cells) up to which the Newton defaults factorise the Jacobian directly (PNP needs
-/// the factorisation there: its GAMG path fails on the Debye-length continuation).
+/// Grid sizes (cells) up to which the Newton defaults factorise the Jacobian directly.
 inline constexpr std::size_t direct_limit_3d = 30000, direct_limit_2d = 200000;
-/// The steady electroneutral solve, whose iterative path (BoomerAMG) is robust: on 30^3 cells
-/// MUMPS took 139 s and 52 kB/cell, BoomerAMG 8 s; on 16^3 5.9 s and 2.8 s (2 ranks).
-inline constexpr std::size_t electroneutral_direct_limit_3d = 4000;
 /// The same for time stepping, which factorises once per Newton step of every time step: a
 /// Bruce-Vincent transient on 8^3 cells took 2.4 s with MUMPS and 1.1 s with GAMG, on 16^3 70 s
 /// and 2.0 s (2 ranks, docs/performance.md).
