@@ -10,17 +10,17 @@
 #include <string>
 
 #include "solver/conduction.hpp"
+#include "solver/energy_stop.hpp"
+#include "solver/float_cycle.hpp"
+#include "solver/fused_cg.hpp"
 #include "solver/halo_exchange.hpp"
 #include "solver/petsc_error.hpp"
 
 // PETSc callback outside namespace ionpath::solver (PetscCall names ::PetscError).
 namespace ionpath_mf_stop {
 
-/// Energy stopping test: S_k = energy(x_k) decreases monotonically under CG to S*; with
-/// D_k = S_{k-1} - S_k and the observed ratio r = max(D_k / D_{k-1}, D_{k-1} / D_{k-2}, 0.5) the
-/// remaining error S_k - S* is estimated as max(D_k, r D_{k-1}) r / (1 - r). Stop when that is
-/// below tol * S_k (tol = accuracy / 10).
-/// The residual test (rtol, divergence, max_it) still applies first.
+/// The energy stopping test (solver/energy_stop.hpp) as a KSP convergence test, after PETSc's
+/// residual test (rtol, divergence, max_it). Each call evaluates S_k directly (one pass).
 struct EnergyStop {
   const ionpath::solver::MatrixFreeHierarchy* H = nullptr;
   int axis = 2;
@@ -44,29 +44,10 @@ PetscErrorCode energy_converged(KSP ksp, PetscInt it, PetscReal rnorm, KSPConver
   }
   if (it == 0) st->S.clear();
   st->S.push_back(e);
-  const std::size_t k = st->S.size() - 1;
-  if (k < 2) PetscFunctionReturn(0);
-  const double d1 = st->S[k - 1] - st->S[k];
-  const double d0 = st->S[k - 2] - st->S[k - 1];
-  if (d1 <= 0.0) {
-    // Not decreasing: converged to round-off (if the previous step was already small), or an
-    // indefinite preconditioner (let CG go on and detect it).
-    if (-d1 <= 1e-13 * std::abs(e) && d0 <= st->tol * e) {
-      *reason = KSP_CONVERGED_ATOL;
-    }
-    PetscFunctionReturn(0);
-  }
-  if (d0 <= 0.0) PetscFunctionReturn(0);  // the step before rose: no extrapolation yet
-  double r = std::max(0.5, d1 / d0);
-  if (k >= 3) {
-    const double dm = st->S[k - 3] - st->S[k - 2];
-    if (dm > 0.0) r = std::max(r, d0 / dm);
-  }
-  // Remaining error, extrapolated from the last decrement and, so that a sudden stall is not
-  // mistaken for convergence, from the one before it.
-  const double est = std::max(d1 * r / (1.0 - r), d0 * r * r / (1.0 - r));
-  if (r < 0.95 && est <= st->tol * e) {
-    *reason = KSP_CONVERGED_RTOL;
+  switch (ionpath::solver::energy_verdict(st->S, st->tol)) {
+    case ionpath::solver::EnergyVerdict::converged: *reason = KSP_CONVERGED_RTOL; break;
+    case ionpath::solver::EnergyVerdict::converged_roundoff: *reason = KSP_CONVERGED_ATOL; break;
+    case ionpath::solver::EnergyVerdict::iterating: break;
   }
   PetscFunctionReturn(0);
 }
@@ -148,6 +129,18 @@ Diagnostics diagnose(const Domain& domain, const MatrixFreeHierarchy& H, Vec x, 
   return d;
 }
 
+bool has_option(const std::string& prefix, const char* name) {
+  PetscBool set = PETSC_FALSE;
+  IONPATH_PETSC_CALL(PetscOptionsHasName(nullptr, prefix.c_str(), name, &set));
+  return set == PETSC_TRUE;
+}
+
+/// The fused CG needs the float cycle; explicit PETSc solver options select KSPCG instead.
+bool use_fused_cg(const MatrixFreeSettings& s, const std::string& prefix) {
+  return s.fused_cg && s.float_cycle && !s.k_cycle && !has_option(prefix, "-ksp_type") &&
+         !has_option(prefix, "-pc_type");
+}
+
 bool use_double_faces(const ConductivityOptions& o) {
   switch (o.matrix_free.face_precision) {
     case FacePrecision::single: return false;
@@ -198,94 +191,122 @@ ConductivityResult solve_mf(const Domain& domain, std::span<const double> sigma_
 
   VecHandle b, x;
   IONPATH_PETSC_CALL(MatCreateVecs(H.fine_operator(), x.out(), b.out()));
-  {
+  // rhs: T_b * 1 on the inlet faces; guess (first call only): linear in the driving coordinate.
+  const auto fill = [&](bool guess) {
     PetscScalar* bv = nullptr;
     PetscScalar* xv = nullptr;
     IONPATH_PETSC_CALL(VecGetArrayWrite(b, &bv));
-    IONPATH_PETSC_CALL(VecGetArrayWrite(x, &xv));
+    if (guess) IONPATH_PETSC_CALL(VecGetArrayWrite(x, &xv));
     for (int k = own.lo[2]; k < own.hi[2]; ++k)
       for (int j = own.lo[1]; j < own.hi[1]; ++j)
         for (int i = own.lo[0]; i < own.hi[0]; ++i) {
           const mesh::Index3 c{i, j, k};
           const std::size_t o = own.offset(i, j, k);
           const bool on = F.active[o] != 0;
-          // rhs: T_b * 1 on the inlet faces; guess: linear in the driving coordinate.
           bv[o] = on && c[a] == 0 ? F.face(a, F.face_box[a].offset(i, j, k)) : 0.0;
-          xv[o] = on ? 1.0 - (c[a] + 0.5) / n[a] : 0.0;
+          if (guess) xv[o] = on ? 1.0 - (c[a] + 0.5) / n[a] : 0.0;
         }
     IONPATH_PETSC_CALL(VecRestoreArrayWrite(b, &bv));
-    IONPATH_PETSC_CALL(VecRestoreArrayWrite(x, &xv));
-  }
+    if (guess) IONPATH_PETSC_CALL(VecRestoreArrayWrite(x, &xv));
+  };
+  fill(true);
 
   const std::string prefix = options.ksp.prefix + "mf_";
   double rtol = options.accuracy > 0.0 ? 1e-2 * options.accuracy : options.ksp.rtol;
-  KspHandle ksp;
-  IONPATH_PETSC_CALL(KSPCreate(domain.comm(), ksp.out()));
-  IONPATH_PETSC_CALL(KSPSetOperators(ksp, H.fine_operator(), H.fine_operator()));
-  if (options.matrix_free.k_cycle) {
-    // The K-cycle is a (slightly) nonlinear preconditioner: flexible CG keeps the exact line
-    // search, so the energy still decreases monotonically.
-    IONPATH_PETSC_CALL(KSPSetType(ksp, KSPFCG));
-    IONPATH_PETSC_CALL(KSPFCGSetMmax(ksp, options.matrix_free.k_cycle_outer_mmax));
-    IONPATH_PETSC_CALL(KSPFCGSetNprealloc(ksp, options.matrix_free.k_cycle_outer_mmax + 1));
-  } else {
-    IONPATH_PETSC_CALL(KSPSetType(ksp, KSPCG));
-  }
-  IONPATH_PETSC_CALL(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
-  IONPATH_PETSC_CALL(KSPSetTolerances(ksp, rtol, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
-  IONPATH_PETSC_CALL(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
-  PC pc = nullptr;
-  IONPATH_PETSC_CALL(KSPGetPC(ksp, &pc));
-  H.setup_pc(pc, prefix);
-  IONPATH_PETSC_CALL(KSPSetOptionsPrefix(ksp, prefix.c_str()));
   const bool energy_stop = options.accuracy > 0.0 && options.stopping == StoppingTest::energy;
-  ionpath_mf_stop::EnergyStop* stop = nullptr;
-  if (energy_stop) {
-    stop = new ionpath_mf_stop::EnergyStop;
-    stop->H = &H;
-    stop->axis = a;
-    stop->tol = 0.1 * options.accuracy;
-    IONPATH_PETSC_CALL(KSPConvergedDefaultCreate(&stop->default_ctx));
-    IONPATH_PETSC_CALL(
-        KSPSetConvergenceTest(ksp, ionpath_mf_stop::energy_converged, stop, ionpath_mf_stop::energy_stop_destroy));
-  }
-  IONPATH_PETSC_CALL(KSPSetFromOptions(ksp));
-  // No explicit KSPSetUp: inside KSPSolve the Krylov work vectors are duplicated from x, while a
-  // KSPSetUp now would create (and free) a template vector first, 8 B/cell that stay resident.
-  IONPATH_PETSC_CALL(PetscTime(&t_setup1));
-
   LinearSolveStats& stats = out.solve;
-  stats.setup_time_s = t_setup1 - t_setup0;
   Diagnostics d;
-  int its_total = 0;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    PetscLogDouble t0 = 0, t1 = 0;
-    IONPATH_PETSC_CALL(PetscTime(&t0));
-    IONPATH_PETSC_CALL(KSPSolve(ksp, b, x));
-    IONPATH_PETSC_CALL(PetscTime(&t1));
-    stats.solve_time_s += t1 - t0;
-    PetscInt its = 0;
-    KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
-    IONPATH_PETSC_CALL(KSPGetIterationNumber(ksp, &its));
-    IONPATH_PETSC_CALL(KSPGetConvergedReason(ksp, &reason));
-    its_total += static_cast<int>(its);
-    if (reason < 0) {
-      const char* reason_str = nullptr;
-      IONPATH_PETSC_CALL(KSPGetConvergedReasonString(ksp, &reason_str));
-      std::ostringstream msg;
-      msg << "matrix-free conduction solve (prefix " << prefix << ") diverged: " << (reason_str ? reason_str : "?")
-          << " after " << its << " iterations";
-      throw SolveError(msg.str());
+  PetscLogDouble t_solve = 0.0;
+  if (use_fused_cg(options.matrix_free, prefix)) {
+    FloatCycle cycle(H, options.matrix_free, false);
+    FusedCgSettings cg;
+    cg.axis = a;
+    cg.energy_tol = energy_stop ? 0.1 * options.accuracy : 0.0;
+    cg.monitor = has_option(prefix, "-ksp_monitor");
+    IONPATH_PETSC_CALL(PetscTime(&t_setup1));
+    stats.setup_time_s = t_setup1 - t_setup0;
+    stats.ksp_type = "ionpath_fused_cg";
+    stats.pc_type = "shell";  // the float W-cycle, as in the KSPCG + PCSHELL path
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (attempt > 0) fill(false);  // b again: the last solve left its residual in it
+      cg.rtol = rtol;
+      PetscLogDouble t0 = 0, t1 = 0;
+      IONPATH_PETSC_CALL(PetscTime(&t0));
+      const FusedCgResult r = fused_cg(H, cycle, x, b, cg);
+      IONPATH_PETSC_CALL(PetscTime(&t1));
+      t_solve += t1 - t0;
+      stats.iterations += r.iterations;
+      stats.converged_reason = r.reason;
+      stats.residual_norm = r.residual_norm;
+      if (!r.converged)
+        throw SolveError("matrix-free conduction solve (fused CG, prefix " + prefix + ") diverged: " + r.reason +
+                         " after " + std::to_string(r.iterations) + " iterations");
+      d = diagnose(domain, H, x, a);
+      if (energy_stop) break;
+      if (options.accuracy <= 0.0 || d.flux_balance < 0.1 * options.accuracy) break;
+      rtol *= 1e-2;
     }
-    d = diagnose(domain, H, x, a);
-    // Energy test: the energy estimate is the answer, accurate to `accuracy` (monotone, quadratic).
-    if (energy_stop) break;
-    // spec §9.5 (ii): accept when the current balance is below a tenth of the accuracy.
-    if (options.accuracy <= 0.0 || d.flux_balance < 0.1 * options.accuracy) break;
-    rtol *= 1e-2;
+  } else {
+    KspHandle ksp;
+    IONPATH_PETSC_CALL(KSPCreate(domain.comm(), ksp.out()));
+    IONPATH_PETSC_CALL(KSPSetOperators(ksp, H.fine_operator(), H.fine_operator()));
+    if (options.matrix_free.k_cycle) {
+      // The K-cycle is a (slightly) nonlinear preconditioner: flexible CG keeps the exact line
+      // search, so the energy still decreases monotonically.
+      IONPATH_PETSC_CALL(KSPSetType(ksp, KSPFCG));
+      IONPATH_PETSC_CALL(KSPFCGSetMmax(ksp, options.matrix_free.k_cycle_outer_mmax));
+      IONPATH_PETSC_CALL(KSPFCGSetNprealloc(ksp, options.matrix_free.k_cycle_outer_mmax + 1));
+    } else {
+      IONPATH_PETSC_CALL(KSPSetType(ksp, KSPCG));
+    }
+    IONPATH_PETSC_CALL(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
     IONPATH_PETSC_CALL(KSPSetTolerances(ksp, rtol, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
-  }
-  {
+    IONPATH_PETSC_CALL(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
+    PC pc = nullptr;
+    IONPATH_PETSC_CALL(KSPGetPC(ksp, &pc));
+    H.setup_pc(pc, prefix);
+    IONPATH_PETSC_CALL(KSPSetOptionsPrefix(ksp, prefix.c_str()));
+    if (energy_stop) {
+      auto* stop = new ionpath_mf_stop::EnergyStop;
+      stop->H = &H;
+      stop->axis = a;
+      stop->tol = 0.1 * options.accuracy;
+      IONPATH_PETSC_CALL(KSPConvergedDefaultCreate(&stop->default_ctx));
+      IONPATH_PETSC_CALL(
+          KSPSetConvergenceTest(ksp, ionpath_mf_stop::energy_converged, stop, ionpath_mf_stop::energy_stop_destroy));
+    }
+    IONPATH_PETSC_CALL(KSPSetFromOptions(ksp));
+    // No explicit KSPSetUp: inside KSPSolve the Krylov work vectors are duplicated from x, while a
+    // KSPSetUp now would create (and free) a template vector first, 8 B/cell that stay resident.
+    IONPATH_PETSC_CALL(PetscTime(&t_setup1));
+    stats.setup_time_s = t_setup1 - t_setup0;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      PetscLogDouble t0 = 0, t1 = 0;
+      IONPATH_PETSC_CALL(PetscTime(&t0));
+      IONPATH_PETSC_CALL(KSPSolve(ksp, b, x));
+      IONPATH_PETSC_CALL(PetscTime(&t1));
+      t_solve += t1 - t0;
+      PetscInt its = 0;
+      KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
+      IONPATH_PETSC_CALL(KSPGetIterationNumber(ksp, &its));
+      IONPATH_PETSC_CALL(KSPGetConvergedReason(ksp, &reason));
+      stats.iterations += static_cast<int>(its);
+      if (reason < 0) {
+        const char* reason_str = nullptr;
+        IONPATH_PETSC_CALL(KSPGetConvergedReasonString(ksp, &reason_str));
+        std::ostringstream msg;
+        msg << "matrix-free conduction solve (prefix " << prefix << ") diverged: " << (reason_str ? reason_str : "?")
+            << " after " << its << " iterations";
+        throw SolveError(msg.str());
+      }
+      d = diagnose(domain, H, x, a);
+      // Energy test: the energy estimate is the answer, accurate to `accuracy` (monotone, quadratic).
+      if (energy_stop) break;
+      // spec §9.5 (ii): accept when the current balance is below a tenth of the accuracy.
+      if (options.accuracy <= 0.0 || d.flux_balance < 0.1 * options.accuracy) break;
+      rtol *= 1e-2;
+      IONPATH_PETSC_CALL(KSPSetTolerances(ksp, rtol, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
+    }
     const char* reason_str = nullptr;
     PetscReal rnorm = 0.0;
     KSPType ksp_type = nullptr;
@@ -294,12 +315,12 @@ ConductivityResult solve_mf(const Domain& domain, std::span<const double> sigma_
     IONPATH_PETSC_CALL(KSPGetResidualNorm(ksp, &rnorm));
     IONPATH_PETSC_CALL(KSPGetType(ksp, &ksp_type));
     IONPATH_PETSC_CALL(PCGetType(pc, &pc_type));
-    stats.iterations = its_total;
     stats.converged_reason = reason_str != nullptr ? reason_str : "UNKNOWN";
     stats.residual_norm = rnorm;
     stats.ksp_type = ksp_type != nullptr ? ksp_type : "";
     stats.pc_type = pc_type != nullptr ? pc_type : "";
   }
+  stats.solve_time_s = t_solve;
 
   const double h = domain.grid().voxel_size_m;
   double cross_section = 1.0;

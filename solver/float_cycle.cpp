@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -107,9 +108,12 @@ void copy_owned(const StencilLevel& L, const From* from, const mesh::Box& from_l
     }
 }
 
-class FloatCycle {
+}  // namespace
+
+class FloatCycle::Impl {
  public:
-  FloatCycle(const MatrixFreeHierarchy& H, const MatrixFreeSettings& s) : H_(H), settings_(s) {
+  Impl(const MatrixFreeHierarchy& H, const MatrixFreeSettings& s, bool borrow_fine_work_vector)
+      : H_(H), settings_(s) {
     static_cast<void>(events());
     for (int l = 0; l < H.n_levels(); ++l) {
       const StencilLevel& L = H.level(l);
@@ -118,7 +122,8 @@ class FloatCycle {
       // The finest level borrows the hierarchy's ghosted double work vector (same bytes as two
       // float arrays): CG's operator and the energy use it only between preconditioner applies,
       // and every reader of ghosts exchanges (or zeroes) them first. Saves 8 B per fine cell.
-      if (!L.local || l + 1 < H.n_levels()) d.storage.assign(2 * L.ghosted.n_cells(), 0.0f);
+      if (!borrow_fine_work_vector || !L.local || l + 1 < H.n_levels())
+        d.storage.assign(2 * L.ghosted.n_cells(), 0.0f);
       if (l + 1 < H.n_levels()) d.b.assign(L.n_owned(), 0.0f);  // the finest level's b is CG's residual
       d.halo = std::make_unique<HaloExchange<float>>(L);
       levels_.push_back(std::move(d));
@@ -136,14 +141,19 @@ class FloatCycle {
     const StencilLevel& L = *fine.L;
     PetscScalar* borrowed = nullptr;
     if (fine.storage.empty()) IONPATH_PETSC_CALL(VecGetArray(L.local, &borrowed));
-    for (Level& d : levels_) {
-      float* base = d.storage.empty() ? reinterpret_cast<float*>(borrowed) : d.storage.data();
-      d.x = base;
-      d.old = base + d.L->ghosted.n_cells();
-    }
+    bind_arrays(reinterpret_cast<float*>(borrowed));
     cycle(top, r, true);
     copy_owned(L, fine.x, L.ghosted, z, L.owned);
     if (borrowed != nullptr) IONPATH_PETSC_CALL(VecRestoreArray(L.local, &borrowed));
+  }
+
+  /// The same cycle on a float right-hand side; the result stays in the cycle's storage.
+  const float* apply(const float* b) {
+    const int top = H_.n_levels() - 1;
+    if (levels_[top].storage.empty()) throw std::logic_error("FloatCycle: float apply needs its own fine storage");
+    bind_arrays(nullptr);
+    cycle(top, b, true);
+    return levels_[top].x;
   }
 
  private:
@@ -155,6 +165,14 @@ class FloatCycle {
     std::vector<float> b;        ///< right-hand side, owned layout (coarse levels)
     std::unique_ptr<HaloExchange<float>> halo;
   };
+
+  void bind_arrays(float* borrowed) {
+    for (Level& d : levels_) {
+      float* base = d.storage.empty() ? borrowed : d.storage.data();
+      d.x = base;
+      d.old = base + d.L->ghosted.n_cells();
+    }
+  }
 
   template <typename B>
   void cycle(int l, const B* b, bool zero_guess) {
@@ -237,7 +255,13 @@ class FloatCycle {
   VecHandle coarse_x_, coarse_b_;
 };
 
-}  // namespace
+FloatCycle::FloatCycle(const MatrixFreeHierarchy& hierarchy, const MatrixFreeSettings& settings,
+                       bool borrow_fine_work_vector)
+    : impl_(std::make_unique<Impl>(hierarchy, settings, borrow_fine_work_vector)) {}
+FloatCycle::~FloatCycle() = default;
+void FloatCycle::apply(const double* r, double* z) { impl_->apply(r, z); }
+const float* FloatCycle::apply(const float* b) { return impl_->apply(b); }
+
 }  // namespace ionpath::solver
 
 // PETSc callbacks outside namespace ionpath::solver (PetscCall names ::PetscError).
@@ -274,7 +298,7 @@ PetscErrorCode destroy(PC pc) {
 namespace ionpath::solver {
 
 void setup_float_cycle(PC pc, const MatrixFreeHierarchy& hierarchy, const MatrixFreeSettings& settings) {
-  auto cycle = std::make_unique<FloatCycle>(hierarchy, settings);
+  auto cycle = std::make_unique<FloatCycle>(hierarchy, settings, true);
   IONPATH_PETSC_CALL(PCSetType(pc, PCSHELL));
   IONPATH_PETSC_CALL(PCShellSetDestroy(pc, ionpath_fc::destroy));
   IONPATH_PETSC_CALL(PCShellSetContext(pc, cycle.release()));

@@ -11,9 +11,34 @@
 /// rounding, so the energy stopping test is unaffected.
 #include <petscksp.h>
 
+#include <memory>
+
 #include "solver/matrix_free_mg.hpp"
 
 namespace ionpath::solver {
+
+/// The cycle itself; `hierarchy` must outlive it.
+class FloatCycle {
+ public:
+  /// borrow_fine_work_vector: the finest level's two float arrays live in the hierarchy's ghosted
+  /// double work vector (saves 8 B per fine cell; its other users then must not hold it across a
+  /// cycle). The fused CG keeps its search direction there, so it passes false.
+  FloatCycle(const MatrixFreeHierarchy& hierarchy, const MatrixFreeSettings& settings, bool borrow_fine_work_vector);
+  ~FloatCycle();
+  FloatCycle(const FloatCycle&) = delete;
+  FloatCycle& operator=(const FloatCycle&) = delete;
+
+  /// z = M^{-1} r (owned layouts).
+  void apply(const double* r, double* z);
+  /// z = M^{-1} b for a float right-hand side (owned layout); returns z in the finest level's
+  /// ghosted layout, valid until the next apply. Needs borrow_fine_work_vector = false.
+  const float* apply(const float* b);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 /// Configures `pc` as a PCSHELL running the float W-cycle on `hierarchy`, which must outlive it.
 void setup_float_cycle(PC pc, const MatrixFreeHierarchy& hierarchy, const MatrixFreeSettings& settings);

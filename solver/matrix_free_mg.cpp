@@ -136,11 +136,13 @@ double energy_kernel(const StencilLevel& L, const T* tx, const T* ty, const T* t
       double row = 0.0;
       if constexpr (Dim == 3) {
         const T* __restrict fz = tz + L.face_box[2].offset(o.lo[0], j, k);
+#pragma omp simd reduction(+ : row)
         for (std::ptrdiff_t i = 0; i < ex; ++i) {
           const double c = xr[i], dw = xr[i - 1] - c, ds = xr[i - gx] - c, db = xr[i - gxy] - c;
           row += double(fx[i]) * dw * dw + double(fy[i]) * ds * ds + double(fz[i]) * db * db;
         }
       } else {
+#pragma omp simd reduction(+ : row)
         for (std::ptrdiff_t i = 0; i < ex; ++i) {
           const double c = xr[i], dw = xr[i - 1] - c, ds = xr[i - gx] - c;
           row += double(fx[i]) * dw * dw + double(fy[i]) * ds * ds;

@@ -55,6 +55,10 @@ struct MatrixFreeSettings {
   /// is then flexible CG. Off: 20-25 % fewer iterations than the W-cycle, but each cycle costs
   /// 1.4x with the fused smoother, so it is slower (docs/performance.md).
   bool k_cycle = false;
+  /// Outer solver with the float cycle: ionpath's fused CG (solver/fused_cg.hpp) instead of
+  /// PETSc's KSPCG. Same iterates, about a third less memory traffic per iteration. PETSc's KSPCG
+  /// is still used when this is off or when -<prefix>ksp_type / -<prefix>pc_type are given.
+  bool fused_cg = true;
   int k_cycle_inner = 2;
   int k_cycle_outer_mmax = 1;  ///< search directions kept by the outer FCG (memory: 2 vectors each)
 };

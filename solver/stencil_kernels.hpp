@@ -51,6 +51,27 @@ inline void stencil_terms(const T* fx, const T* fy, const T* fz, const X* xr, st
   }
 }
 
+/// One row of chebyshev_step. The row pointers are restrict *parameters*: GCC ignores restrict on
+/// local pointers, and with float b and float x it then needs more than 10 run-time alias checks
+/// and leaves the loop scalar. In place (InPlaceOld), the old iterate is read through y.
+template <typename R, int Dim, bool WithOld, bool InPlaceOld, typename T, typename X, typename B>
+inline void chebyshev_row(std::ptrdiff_t ex, const Strides& st, const T* __restrict fx, const T* __restrict fy,
+                          const T* __restrict fz, const X* __restrict xr, const B* __restrict br,
+                          X* __restrict orow, X* __restrict yr, R om, R it, R wo) noexcept {
+  for (std::ptrdiff_t i = 0; i < ex; ++i) {
+    R d, nb;
+    stencil_terms<R, Dim>(fx, fy, fz, xr, i, st, d, nb);
+    const R xc = xr[i];
+    // Branch-free (it vectorises): identity rows have d = nb = 0, so dividing by 1 instead of d
+    // gives their z = b - x.
+    const R z = (static_cast<R>(br[i]) + nb) / (d == R(0) ? R(1) : d) - xc;  // D^{-1} (b - A x)
+    R next = om * (xc + it * z);
+    if constexpr (WithOld) next += wo * static_cast<R>(InPlaceOld ? yr[i] : orow[i]);
+    if constexpr (!InPlaceOld) orow[i] = xc;
+    yr[i] = next;
+  }
+}
+
 /// One Chebyshev-Jacobi step (three-term form) on the owned box:
 ///   y = omega (x + z / theta) + (1 - omega) x_old,   z = D^{-1} (b - A x),
 /// x read from the ghosted array xl, x_old from xo (0 if old_zero), b in the owned layout; xo and y
@@ -63,39 +84,23 @@ void chebyshev_step(const StencilLevel& L, const T* tx, const T* ty, const T* tz
   const mesh::Box& o = L.owned;
   const mesh::Box& g = L.ghosted;
   const Strides st(L);
-  const std::ptrdiff_t ex = st.ex;
-  const double w_old = 1.0 - omega;
+  // Arithmetic in X: float for the single-precision cycle (twice the SIMD width).
+  using R = X;
+  const R om = static_cast<R>(omega), it = static_cast<R>(inv_theta), wo = static_cast<R>(1.0 - omega);
   for (int k = o.lo[2]; k < o.hi[2]; ++k)
     for (int j = o.lo[1]; j < o.hi[1]; ++j) {
-      const X* __restrict xr = xl + g.offset(o.lo[0], j, k);
-      const T* __restrict fx = tx + L.face_box[0].offset(o.lo[0], j, k);
-      const T* __restrict fy = ty + L.face_box[1].offset(o.lo[0], j, k);
-      const B* __restrict br = b + o.offset(o.lo[0], j, k);
+      const X* xr = xl + g.offset(o.lo[0], j, k);
+      const T* fx = tx + L.face_box[0].offset(o.lo[0], j, k);
+      const T* fy = ty + L.face_box[1].offset(o.lo[0], j, k);
+      const T* fz = Dim == 3 ? tz + L.face_box[2].offset(o.lo[0], j, k) : nullptr;
+      const B* br = b + o.offset(o.lo[0], j, k);
       const std::size_t out_row = out.offset(o.lo[0], j, k);
-      X* orow = xo + out_row;
-      X* yr = InPlaceOld ? orow : y + out_row;
-      const T* __restrict fz = Dim == 3 ? tz + L.face_box[2].offset(o.lo[0], j, k) : nullptr;
-      // Branch-free body (it vectorises): identity rows have d = nb = 0, so dividing by 1
-      // instead of d gives their z = b - x; the old_zero test is hoisted out of the loop.
-      // Arithmetic in X: float for the single-precision cycle (twice the SIMD width).
-      using R = X;
-      const R om = static_cast<R>(omega), it = static_cast<R>(inv_theta), wo = static_cast<R>(w_old);
-      const auto row = [&](auto with_old) {
-        for (std::ptrdiff_t i = 0; i < ex; ++i) {
-          R d, nb;
-          stencil_terms<R, Dim>(fx, fy, fz, xr, i, st, d, nb);
-          const R xc = xr[i];
-          const R z = (static_cast<R>(br[i]) + nb) / (d == R(0) ? R(1) : d) - xc;  // D^{-1} (b - A x)
-          R next = om * (xc + it * z);
-          if constexpr (decltype(with_old)::value) next += wo * static_cast<R>(orow[i]);
-          if constexpr (!InPlaceOld) orow[i] = xc;
-          yr[i] = next;
-        }
-      };
-      if (old_zero)
-        row(std::false_type{});
+      X* yr = InPlaceOld ? xo + out_row : y + out_row;
+      X* orow = InPlaceOld ? nullptr : xo + out_row;
+      if (old_zero)  // hoisted out of the loop
+        chebyshev_row<R, Dim, false, InPlaceOld>(st.ex, st, fx, fy, fz, xr, br, orow, yr, om, it, wo);
       else
-        row(std::true_type{});
+        chebyshev_row<R, Dim, true, InPlaceOld>(st.ex, st, fx, fy, fz, xr, br, orow, yr, om, it, wo);
     }
 }
 

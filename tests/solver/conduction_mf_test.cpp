@@ -226,10 +226,10 @@ TEST(ConductionMatrixFree, EnergyStoppingTestMeetsRequestedAccuracy) {
 }
 
 TEST(ConductionMatrixFree, CycleVariantsAgree) {
-  // The default single-precision W-cycle (PCSHELL), PCMG with the fused smoother, PCMG with
-  // PETSc's Chebyshev/Jacobi and the optional K-cycle reach the same answer. The three W-cycles
-  // apply the same polynomial: the two PCMG ones exactly (identical iterations), the float one up
-  // to its rounding (at most one iteration apart).
+  // The default single-precision W-cycle inside the fused CG and inside PETSc's KSPCG (PCSHELL),
+  // PCMG with the fused smoother, PCMG with PETSc's Chebyshev/Jacobi and the optional K-cycle
+  // reach the same answer. The W-cycles apply the same polynomial: the two PCMG ones exactly
+  // (identical iterations), the float ones up to their rounding (at most one iteration apart).
   const mesh::Grid grid{{32, 32, 32}, 1e-6};
   for (const auto walls : {mesh::SideWalls::zero_flux, mesh::SideWalls::periodic}) {
     const Domain domain(grid, test::domain_options(2, walls));
@@ -239,6 +239,9 @@ TEST(ConductionMatrixFree, CycleVariantsAgree) {
     const double ref = solve_conductivity(domain, sigma, ro).sigma_eff;
     ConductivityOptions o = matrix_free(2, 1e-6);
     const ConductivityResult single = solve_conductivity(domain, sigma, o);
+    o.matrix_free.fused_cg = false;  // PETSc's KSPCG around the same float cycle
+    const ConductivityResult ksp_cg = solve_conductivity(domain, sigma, o);
+    o.matrix_free.fused_cg = true;
     o.matrix_free.float_cycle = false;
     const ConductivityResult fused = solve_conductivity(domain, sigma, o);
     o.matrix_free.fused_smoother = false;
@@ -247,11 +250,16 @@ TEST(ConductionMatrixFree, CycleVariantsAgree) {
     o.matrix_free.k_cycle = true;
     const ConductivityResult k = solve_conductivity(domain, sigma, o);
     EXPECT_EQ(single.solve.pc_type, "shell");
+    EXPECT_EQ(single.solve.ksp_type, "ionpath_fused_cg");
+    EXPECT_EQ(ksp_cg.solve.ksp_type, "cg");
+    // The fused CG runs the same iteration; it only hands the cycle r rounded to float.
+    EXPECT_LE(std::abs(single.solve.iterations - ksp_cg.solve.iterations), 1);
+    EXPECT_LT(std::abs(single.sigma_eff / ksp_cg.sigma_eff - 1.0), 1e-6);
     EXPECT_EQ(fused.solve.pc_type, "mg");
     EXPECT_EQ(fused.solve.iterations, petsc.solve.iterations);
     EXPECT_NEAR(fused.sigma_eff / petsc.sigma_eff, 1.0, 1e-12);
     EXPECT_LE(std::abs(single.solve.iterations - fused.solve.iterations), 1);
-    for (const auto* r : {&single, &fused, &k}) EXPECT_LT(std::abs(r->sigma_eff / ref - 1.0), 1e-6);
+    for (const auto* r : {&single, &ksp_cg, &fused, &k}) EXPECT_LT(std::abs(r->sigma_eff / ref - 1.0), 1e-6);
     EXPECT_EQ(k.solve.ksp_type, "fcg");
   }
 }
