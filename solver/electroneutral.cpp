@@ -120,7 +120,7 @@ ElectroneutralResult solve_electroneutral_steady(const Domain& domain, const Ele
   IONPATH_PETSC_CALL(SNESSetOptionsPrefix(snes, "en_"));
   IONPATH_PETSC_CALL(SNESSetFunction(snes, r, residual_callback, &ctx));
   IONPATH_PETSC_CALL(SNESSetJacobian(snes, J, J, jacobian_callback, &ctx));
-  set_newton_defaults(snes, domain, input.rtol);
+  set_newton_defaults(snes, domain, input.rtol, 1e-12, electroneutral_direct_limit_3d);
   use_boomeramg(snes);
   use_adaptive_forcing(snes);
   IONPATH_PETSC_CALL(SNESSetFromOptions(snes));

@@ -119,17 +119,21 @@ void use_boomeramg(SNES snes) {
   PC pc = nullptr;
   IONPATH_PETSC_CALL(SNESGetKSP(snes, &ksp));
   IONPATH_PETSC_CALL(KSPGetPC(ksp, &pc));
-  PetscBool gamg = PETSC_FALSE, hypre = PETSC_FALSE;
+  const char* prefix = nullptr;
+  IONPATH_PETSC_CALL(KSPGetOptionsPrefix(ksp, &prefix));
+  // A preconditioner given as an option (command line, YAML recipe) replaces this one in
+  // SNESSetFromOptions, and BoomerAMG options written here would then be reported unused by
+  // -options_left.
+  PetscBool gamg = PETSC_FALSE, hypre = PETSC_FALSE, user_pc = PETSC_FALSE;
   IONPATH_PETSC_CALL(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCGAMG, &gamg));
   IONPATH_PETSC_CALL(PetscHasExternalPackage("hypre", &hypre));
-  if (!gamg || !hypre) return;
+  IONPATH_PETSC_CALL(PetscOptionsHasName(nullptr, prefix, "-pc_type", &user_pc));
+  if (!gamg || !hypre || user_pc) return;
   IONPATH_PETSC_CALL(PCSetType(pc, PCHYPRE));
   IONPATH_PETSC_CALL(PCHYPRESetType(pc, "boomeramg"));
   // The BoomerAMG parameters exist only as options: set under the solver's prefix unless given.
   // HMIS coarsening with ext+i interpolation and one level of aggressive coarsening is the usual
   // 3D choice; strong threshold 0.5 for 3D 7-point operators.
-  const char* prefix = nullptr;
-  IONPATH_PETSC_CALL(KSPGetOptionsPrefix(ksp, &prefix));
   const std::string p = std::string("-") + (prefix ? prefix : "") + "pc_hypre_boomeramg_";
   for (const auto& [key, value] : {std::pair{"coarsen_type", "HMIS"}, {"interp_type", "ext+i"},
                                    {"strong_threshold", "0.5"}, {"P_max", "4"}, {"agg_nl", "1"}}) {

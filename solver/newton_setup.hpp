@@ -24,9 +24,14 @@ inline constexpr std::string_view pnp_hint =
 /// DMDA matrix (interlaced blocks, star stencil) that also accepts entries outside the stencil
 /// (dense constraint rows).
 [[nodiscard]] MatHandle make_newton_matrix(const Domain& d);
-/// Grid sizes (cells) up to which the Newton defaults factorise the Jacobian directly.
+/// Grid sizes (cells) up to which the Newton defaults factorise the Jacobian directly (PNP needs
+/// the factorisation there: its GAMG path fails on the Debye-length continuation).
 inline constexpr std::size_t direct_limit_3d = 30000, direct_limit_2d = 200000;
-/// The same for time stepping, which factorises once per Newton step of every time step: a
+/// The steady electroneutral solve, whose iterative path (BoomerAMG) is robust: on 30^3 cells
+/// MUMPS took 139 s and 52 kB/cell, plain BoomerAMG 8.2 s and 8.7 kB/cell; on 16^3 5.9 s and 2.8 s
+/// (2 ranks, loaded machine). The tuned default of use_boomeramg: 30^3 in 1.3 s, 6.8 kB/cell.
+inline constexpr std::size_t electroneutral_direct_limit_3d = 4000;
+/// The electroneutral time stepping, which factorises once per Newton step of every time step: a
 /// Bruce-Vincent transient on 8^3 cells took 2.4 s with MUMPS and 1.1 s with GAMG, on 16^3 70 s
 /// and 2.0 s (2 ranks, docs/performance.md).
 inline constexpr std::size_t transient_direct_limit_3d = 400;
@@ -43,9 +48,10 @@ void set_newton_defaults(SNES snes, const Domain& d, double rtol, double atol = 
 /// -<prefix>ksp_rtol or -<prefix>snes_ksp_ew switches it off.
 void use_adaptive_forcing(SNES snes);
 /// Replaces the default GAMG by hypre BoomerAMG (HMIS, ext+i, strong threshold 0.5, P_max 4, one
-/// aggressive level; each overridable by its option) when PETSc has hypre; no-op otherwise or with
-/// LU. Scalar-like coupled systems (electroneutral): 11-12 GMRES its per Newton step at 64^3 and
-/// 128^3 where GAMG needed 35 and 48. Call before SNESSetFromOptions.
+/// aggressive level; each overridable by its option) when PETSc has hypre; no-op otherwise, with
+/// LU, or when -<prefix>pc_type is given (that choice rules, and unused BoomerAMG options would be
+/// left over). Scalar-like coupled systems (electroneutral): 11-12 GMRES its per Newton step at
+/// 64^3 and 128^3 where GAMG needed 35 and 48. Call before SNESSetFromOptions.
 void use_boomeramg(SNES snes);
 /// Adds to the default convergence test: converged when ||F|| <= floor and the last iteration
 /// no longer reduced it by half (Newton has reached the round-off floor of the residual, which

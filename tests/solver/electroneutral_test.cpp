@@ -1,12 +1,19 @@
 // Steady electroneutral Nernst-Planck: Bruce-Vincent steady state against the exact nonlinear
 // solution, the Donnan slab (well-balanced, exact Donnan values), analytic Jacobian against finite
-// differences for every boundary condition, and independence of the rank count.
+// differences for every boundary condition, independence of the rank count, and the linear solver
+// defaults (direct limit, BoomerAMG options only when no preconditioner was chosen).
 #include <gtest/gtest.h>
+#include <petscsnes.h>
 
 #include <cmath>
 #include <random>
+#include <string>
+#include <utility>
 
 #include "solver/electroneutral.hpp"
+#include "solver/newton_setup.hpp"
+#include "solver/petsc_handles.hpp"
+#include "solver/petsc_options.hpp"
 
 namespace solver = ionpath::solver;
 namespace mesh = ionpath::mesh;
@@ -159,4 +166,40 @@ TEST(ElectroneutralSteady, RankCountIndependent) {
   if (rank == 0) serial = solve(PETSC_COMM_SELF);
   MPI_Bcast(&serial, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   EXPECT_NEAR(parallel, serial, 1e-8 * std::abs(serial));
+}
+
+// A recipe that sets -en_pc_type (configs/petsc/electroneutral_gamg.yaml) must not get the
+// BoomerAMG defaults written as options: SNESSetFromOptions picks the recipe's PC, and
+// -options_left then reported the defaults unused (app_petsc_recipes).
+TEST(ElectroneutralSteady, BoomerAmgDefaultsOnlyWithoutAChosenPcType) {
+  PetscBool hypre = PETSC_FALSE;
+  PetscHasExternalPackage("hypre", &hypre);
+  if (!hypre) GTEST_SKIP() << "PETSc without hypre";
+  const mesh::Grid grid{{16, 16, 20}, 1e-6};  // 5120 cells: between the electroneutral and PNP limits
+  const solver::Domain d(grid, two_dof());
+  // Defaults as the steady solver sets them; returns the PC type and whether a BoomerAMG option was written.
+  auto configure = [&](std::size_t direct_limit) {
+    solver::PetscHandle<SNES, SNESDestroy> snes;
+    SNESCreate(d.comm(), snes.out());
+    SNESSetOptionsPrefix(snes, "entest_");
+    solver::set_newton_defaults(snes, d, 1e-10, 1e-12, direct_limit);
+    solver::use_boomeramg(snes);
+    KSP ksp = nullptr;
+    PC pc = nullptr;
+    SNESGetKSP(snes, &ksp);
+    KSPGetPC(ksp, &pc);
+    PCType type = nullptr;
+    PCGetType(pc, &type);
+    PetscBool written = PETSC_FALSE;
+    PetscOptionsHasName(nullptr, nullptr, "-entest_pc_hypre_boomeramg_coarsen_type", &written);
+    for (const char* key : {"coarsen_type", "interp_type", "strong_threshold", "P_max", "agg_nl"})
+      PetscOptionsClearValue(nullptr, ("-entest_pc_hypre_boomeramg_" + std::string(key)).c_str());
+    return std::pair{std::string(type), written == PETSC_TRUE};
+  };
+  EXPECT_EQ(configure(solver::direct_limit_3d).first, "lu");  // PNP's limit still factorises
+  EXPECT_EQ(configure(solver::electroneutral_direct_limit_3d), std::pair(std::string("hypre"), true));
+  {
+    const solver::ScopedPetscOptions recipe("entest_", {{"pc_type", "gamg"}});
+    EXPECT_EQ(configure(solver::electroneutral_direct_limit_3d), std::pair(std::string("gamg"), false));
+  }
 }
