@@ -4,6 +4,7 @@
 //   mpiexec -n 2 conduction_scaling_bench N=256 op=mf accuracy=1e-4 clay_sigma=0 fraction=0.13
 //     aspect=20 thickness_vox=1.5 seed=1 reference=0 stream_GBs=26 apply_reps=10 stop=energy
 //     keep_sigma=0 fused=1 float_cycle=1 write_raw=PATH kcycle=0 k_inner=2 k_mmax=1 coarse_scale=0.5 smooth=3 cheb_low=0.3 face_double=-1
+//     bf16=1 fused_cg=1
 // op = mf (matrix-free multigrid) | assembled (AIJ + the cond_ recipe). reference=1 adds a tight
 // solve (matrix-free, double faces, accuracy 1e-10) and reports the relative error of sigma_eff.
 // stop = energy (default: energy-estimate stopping test) | residual (rtol = 1e-2 accuracy).
@@ -164,6 +165,8 @@ int main(int argc, char** argv) {
     opt.matrix_free.k_cycle = get(kv, "kcycle", 0) != 0;
     opt.matrix_free.fused_smoother = get(kv, "fused", defaults.fused_smoother ? 1 : 0) != 0;
     opt.matrix_free.float_cycle = get(kv, "float_cycle", defaults.float_cycle ? 1 : 0) != 0;
+    opt.matrix_free.bf16_fine_faces = get(kv, "bf16", defaults.bf16_fine_faces ? 1 : 0) != 0;
+    opt.matrix_free.fused_cg = get(kv, "fused_cg", defaults.fused_cg ? 1 : 0) != 0;
     opt.matrix_free.k_cycle_inner = static_cast<int>(get(kv, "k_inner", defaults.k_cycle_inner));
     opt.matrix_free.k_cycle_outer_mmax = static_cast<int>(get(kv, "k_mmax", defaults.k_cycle_outer_mmax));
     opt.stopping = residual_stop ? solver::StoppingTest::residual : solver::StoppingTest::energy;

@@ -1,6 +1,7 @@
 #include "solver/float_cycle.hpp"
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <stdexcept>
 #include <type_traits>
@@ -141,6 +142,7 @@ class FloatCycle::Impl {
         d.storage.assign(2 * L.ghosted.n_cells(), 0.0f);
       if (l + 1 < H.n_levels()) d.b.assign(L.n_owned(), 0.0f);  // the finest level's b is CG's residual
       d.halo = std::make_unique<HaloExchange<float>>(L);
+      if (s.bf16_fine_faces && l + 1 == H.n_levels() && l > 0) round_faces(d);
       levels_.push_back(std::move(d));
     }
     IONPATH_PETSC_CALL(KSPCreate(H.level(0).comm, coarse_.out()));
@@ -179,7 +181,32 @@ class FloatCycle::Impl {
     float* old = nullptr;        ///< previous iterate, ghosted layout
     std::vector<float> b;        ///< right-hand side, owned layout (coarse levels)
     std::unique_ptr<HaloExchange<float>> halo;
+    std::array<std::vector<kernels::Bf16>, 3> bf16;  ///< the finest level's faces, if rounded
   };
+
+  /// Calls fn(dim tag, tx, ty, tz) with the faces the cycle uses on level d.
+  template <typename Fn>
+  static void faces(const Level& d, Fn&& fn) {
+    if (d.bf16[0].empty()) {
+      kernels::dispatch_faces(*d.L, fn);
+    } else if (d.L->dim == 3) {
+      fn(std::integral_constant<int, 3>{}, d.bf16[0].data(), d.bf16[1].data(), d.bf16[2].data());
+    } else {
+      fn(std::integral_constant<int, 2>{}, d.bf16[0].data(), d.bf16[1].data(),
+         static_cast<const kernels::Bf16*>(nullptr));
+    }
+  }
+
+  /// The finest level's faces rounded to bfloat16 (MatrixFreeSettings::bf16_fine_faces).
+  static void round_faces(Level& d) {
+    const StencilLevel& L = *d.L;
+    for (int a = 0; a < L.dim; ++a) {
+      const std::size_t n = L.double_faces ? L.td[a].size() : L.tf[a].size();
+      d.bf16[a].resize(n);
+      for (std::size_t i = 0; i < n; ++i)
+        d.bf16[a][i] = kernels::Bf16(L.double_faces ? static_cast<float>(L.td[a][i]) : L.tf[a][i]);
+    }
+  }
 
   void bind_arrays(float* borrowed) {
     for (Level& d : levels_) {
@@ -202,7 +229,7 @@ class FloatCycle::Impl {
       d.halo->exchange(d.x);
       LogScope log(events().restrict_);
       std::fill(c.b.begin(), c.b.end(), 0.0f);
-      kernels::dispatch_faces(*d.L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+      faces(d, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
         using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
         residual_restrict<T, decltype(dim)::value>(*d.L, *c.L, tx, ty, tz, d.x, b, c.b.data());
       });
@@ -225,7 +252,7 @@ class FloatCycle::Impl {
     bool old_zero = true;
     for (int k = 0; k < settings_.smoothing_steps; ++k) {
       if (k == 0 && zero_guess) {
-        kernels::dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+        faces(d, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
           using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
           kernels::chebyshev_first_step<T, decltype(dim)::value>(L, tx, ty, tz, b, d.x, L.ghosted,
                                                                  weights.inv_theta());
@@ -234,7 +261,7 @@ class FloatCycle::Impl {
       }
       const double omega = weights.next(k);
       d.halo->exchange(d.x);
-      kernels::dispatch_faces(L, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
+      faces(d, [&](auto dim, const auto* tx, const auto* ty, const auto* tz) {
         using T = std::remove_cv_t<std::remove_pointer_t<decltype(tx)>>;
         kernels::chebyshev_step<T, decltype(dim)::value, true>(L, tx, ty, tz, d.x, b, d.old, d.old,
                                                                L.ghosted, omega, weights.inv_theta(),

@@ -21,11 +21,11 @@
 namespace ionpath::solver {
 
 struct FusedCgSettings {
-  double rtol = 1e-6;         ///< converged when ||r|| <= rtol ||b||
+  double rtol = 1e-6;  ///< converged when ||r|| <= rtol ||b||
   int max_iterations = 10000;
-  double energy_tol = 0.0;    ///< > 0: also stop by the energy test with this relative tolerance
-  int axis = 2;               ///< driving axis (Dirichlet energy with phi = 1 / 0 beyond its ends)
-  bool monitor = false;       ///< print iteration, energy and residual norm (rank 0)
+  double energy_tol = 0.0;  ///< > 0: also stop by the energy test with this relative tolerance
+  int axis = 2;             ///< driving axis (Dirichlet energy with phi = 1 / 0 beyond its ends)
+  bool monitor = false;     ///< print iteration, energy and residual norm (rank 0)
 };
 
 struct FusedCgResult {

@@ -1,13 +1,29 @@
 #pragma once
 /// Fused Chebyshev-Jacobi kernels on one multigrid level, shared by the PCMG smoother (double
 /// PETSc vectors) and the single-precision W-cycle (float arrays in the ghosted layout).
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 
 #include "solver/matrix_free_mg.hpp"
 
 namespace ionpath::solver::kernels {
+
+/// A conductance rounded to bfloat16, the upper half of a float: 8 significant bits (relative
+/// rounding at most 2^-8) and the full float range, so any contrast survives; widening is a shift. Only
+/// the preconditioner's finest level uses it: the cycle then approximates a slightly perturbed
+/// operator, which leaves it as good a preconditioner while its face traffic halves.
+struct Bf16 {
+  std::uint16_t bits = 0;
+  Bf16() = default;
+  explicit Bf16(float f) noexcept {
+    const auto u = std::bit_cast<std::uint32_t>(f);
+    bits = static_cast<std::uint16_t>((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);  // nearest, ties to even
+  }
+  operator float() const noexcept { return std::bit_cast<float>(static_cast<std::uint32_t>(bits) << 16); }
+};
 
 /// Calls fn(dim tag, tx, ty, tz) with the level's face arrays in their stored precision.
 template <typename Fn>

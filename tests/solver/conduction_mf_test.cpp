@@ -11,6 +11,7 @@
 #include "solver/conduction.hpp"
 #include "solver/conduction_system.hpp"
 #include "solver/petsc_error.hpp"
+#include "solver/stencil_kernels.hpp"
 #include "tests/solver/conduction_test_support.hpp"
 
 namespace ionpath::solver {
@@ -262,6 +263,33 @@ TEST(ConductionMatrixFree, CycleVariantsAgree) {
     for (const auto* r : {&single, &ksp_cg, &fused, &k}) EXPECT_LT(std::abs(r->sigma_eff / ref - 1.0), 1e-6);
     EXPECT_EQ(k.solve.ksp_type, "fcg");
   }
+}
+
+TEST(ConductionMatrixFree, Bf16FacesRoundToNearestEven) {
+  using kernels::Bf16;
+  for (const float exact : {0.0f, 1.0f, 2.0f, 0.75f, 0x1p-100f, 0x1.fep100f}) EXPECT_EQ(float(Bf16(exact)), exact);
+  // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7: ties go to the even significand (1).
+  EXPECT_EQ(float(Bf16(1.0f + 0x1p-8f)), 1.0f);
+  EXPECT_EQ(float(Bf16(1.0f + 0x1p-7f + 0x1p-8f)), 1.0f + 0x1p-6f);
+  for (float x = 1e-6f; x < 1e6f; x *= 1.0137f)
+    EXPECT_LE(std::abs(float(Bf16(x)) - x), 0x1p-8f * x) << x;  // half a unit in the 8th bit
+}
+
+TEST(ConductionMatrixFree, Bf16CycleFacesLeaveTheAnswer) {
+  // Rounding the cycle's finest faces changes only the preconditioner: with clay 1000x less
+  // conductive (faces that bfloat16 cannot hold exactly) the iterations stay within one and the
+  // answer within the requested accuracy of the exact-face cycle's.
+  const mesh::Grid grid{{32, 32, 32}, 1e-6};
+  const Domain domain(grid, test::domain_options(2));
+  const auto sigma = platelet_sigma(domain, 1e-3, 5);
+  ConductivityOptions o = matrix_free(2, 1e-6);
+  o.matrix_free.bf16_fine_faces = false;
+  const ConductivityResult exact = solve_conductivity(domain, sigma, o);
+  o.matrix_free.bf16_fine_faces = true;
+  const ConductivityResult rounded = solve_conductivity(domain, sigma, o);
+  EXPECT_LE(std::abs(exact.solve.iterations - rounded.solve.iterations), 1);
+  EXPECT_LT(std::abs(rounded.sigma_eff / exact.sigma_eff - 1.0), 1e-6);
+  EXPECT_NE(rounded.sigma_eff, exact.sigma_eff) << "the rounding should reach the iterates";
 }
 
 TEST(ConductionMatrixFree, NonPercolatingGivesZero) {
