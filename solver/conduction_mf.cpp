@@ -5,7 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
+#include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -150,6 +151,67 @@ bool use_double_faces(const ConductivityOptions& o) {
   return !(o.accuracy >= 1e-6);
 }
 
+/// The outcome of one linear solve.
+struct SolveAttempt {
+  int iterations = 0;
+  std::string reason;
+  bool converged = false;
+  double residual_norm = 0.0;
+};
+
+/// PETSc's KSP on the matrix-free operator: CG (flexible CG for the K-cycle) preconditioned by the
+/// hierarchy (float cycle or PCMG), with the energy stopping test if asked; prefix `prefix`.
+KspHandle make_petsc_ksp(const Domain& domain, const MatrixFreeHierarchy& H, const ConductivityOptions& options,
+                         const std::string& prefix, bool energy_stop, double rtol) {
+  KspHandle ksp;
+  IONPATH_PETSC_CALL(KSPCreate(domain.comm(), ksp.out()));
+  IONPATH_PETSC_CALL(KSPSetOperators(ksp, H.fine_operator(), H.fine_operator()));
+  if (options.matrix_free.k_cycle) {
+    // The K-cycle is a (slightly) nonlinear preconditioner: flexible CG keeps the exact line
+    // search, so the energy still decreases monotonically.
+    IONPATH_PETSC_CALL(KSPSetType(ksp, KSPFCG));
+    IONPATH_PETSC_CALL(KSPFCGSetMmax(ksp, options.matrix_free.k_cycle_outer_mmax));
+    IONPATH_PETSC_CALL(KSPFCGSetNprealloc(ksp, options.matrix_free.k_cycle_outer_mmax + 1));
+  } else {
+    IONPATH_PETSC_CALL(KSPSetType(ksp, KSPCG));
+  }
+  IONPATH_PETSC_CALL(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
+  IONPATH_PETSC_CALL(KSPSetTolerances(ksp, rtol, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
+  IONPATH_PETSC_CALL(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
+  PC pc = nullptr;
+  IONPATH_PETSC_CALL(KSPGetPC(ksp, &pc));
+  H.setup_pc(pc, prefix);
+  IONPATH_PETSC_CALL(KSPSetOptionsPrefix(ksp, prefix.c_str()));
+  if (energy_stop) {
+    auto* stop = new ionpath_mf_stop::EnergyStop;
+    stop->H = &H;
+    stop->axis = options.axis;
+    stop->tol = 0.1 * options.accuracy;
+    IONPATH_PETSC_CALL(KSPConvergedDefaultCreate(&stop->default_ctx));
+    IONPATH_PETSC_CALL(
+        KSPSetConvergenceTest(ksp, ionpath_mf_stop::energy_converged, stop, ionpath_mf_stop::energy_stop_destroy));
+  }
+  IONPATH_PETSC_CALL(KSPSetFromOptions(ksp));
+  // No explicit KSPSetUp: inside KSPSolve the Krylov work vectors are duplicated from x, while a
+  // KSPSetUp now would create (and free) a template vector first, 8 B/cell that stay resident.
+  return ksp;
+}
+
+/// retry: a tightened rtol replaces the first one (which options may have set).
+SolveAttempt solve_with_ksp(KSP ksp, Vec b, Vec x, double rtol, bool retry) {
+  if (retry) IONPATH_PETSC_CALL(KSPSetTolerances(ksp, rtol, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
+  IONPATH_PETSC_CALL(KSPSolve(ksp, b, x));
+  PetscInt its = 0;
+  KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
+  const char* reason_str = nullptr;
+  PetscReal rnorm = 0.0;
+  IONPATH_PETSC_CALL(KSPGetIterationNumber(ksp, &its));
+  IONPATH_PETSC_CALL(KSPGetConvergedReason(ksp, &reason));
+  IONPATH_PETSC_CALL(KSPGetConvergedReasonString(ksp, &reason_str));
+  IONPATH_PETSC_CALL(KSPGetResidualNorm(ksp, &rnorm));
+  return SolveAttempt{static_cast<int>(its), reason_str != nullptr ? reason_str : "UNKNOWN", reason > 0, rnorm};
+}
+
 }  // namespace
 
 namespace {
@@ -212,115 +274,64 @@ ConductivityResult solve_mf(const Domain& domain, std::span<const double> sigma_
   fill(true);
 
   const std::string prefix = options.ksp.prefix + "mf_";
-  double rtol = options.accuracy > 0.0 ? 1e-2 * options.accuracy : options.ksp.rtol;
   const bool energy_stop = options.accuracy > 0.0 && options.stopping == StoppingTest::energy;
   LinearSolveStats& stats = out.solve;
-  Diagnostics d;
-  PetscLogDouble t_solve = 0.0;
+  double rtol = options.accuracy > 0.0 ? 1e-2 * options.accuracy : options.ksp.rtol;
+  // One solve at a relative residual tolerance from the current x; `retry`: the second attempt.
+  std::function<SolveAttempt(double rtol, bool retry)> solve;
+  std::unique_ptr<FloatCycle> cycle;
+  KspHandle ksp;
   if (use_fused_cg(options.matrix_free, prefix)) {
-    FloatCycle cycle(H, options.matrix_free, false);
+    cycle = std::make_unique<FloatCycle>(H, options.matrix_free, false);
     FusedCgSettings cg;
     cg.axis = a;
     cg.energy_tol = energy_stop ? 0.1 * options.accuracy : 0.0;
     cg.monitor = has_option(prefix, "-ksp_monitor");
-    IONPATH_PETSC_CALL(PetscTime(&t_setup1));
-    stats.setup_time_s = t_setup1 - t_setup0;
     stats.ksp_type = "ionpath_fused_cg";
     stats.pc_type = "shell";  // the float W-cycle, as in the KSPCG + PCSHELL path
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      if (attempt > 0) fill(false);  // b again: the last solve left its residual in it
-      cg.rtol = rtol;
-      PetscLogDouble t0 = 0, t1 = 0;
-      IONPATH_PETSC_CALL(PetscTime(&t0));
-      const FusedCgResult r = fused_cg(H, cycle, x, b, cg);
-      IONPATH_PETSC_CALL(PetscTime(&t1));
-      t_solve += t1 - t0;
-      stats.iterations += r.iterations;
-      stats.converged_reason = r.reason;
-      stats.residual_norm = r.residual_norm;
-      if (!r.converged)
-        throw SolveError("matrix-free conduction solve (fused CG, prefix " + prefix + ") diverged: " + r.reason +
-                         " after " + std::to_string(r.iterations) + " iterations");
-      d = diagnose(domain, H, x, a);
-      if (energy_stop) break;
-      if (options.accuracy <= 0.0 || d.flux_balance < 0.1 * options.accuracy) break;
-      rtol *= 1e-2;
-    }
+    solve = [&, cg](double tol, bool retry) mutable {
+      if (retry) fill(false);  // the last solve left its residual in b
+      cg.rtol = tol;
+      const FusedCgResult r = fused_cg(H, *cycle, x, b, cg);
+      return SolveAttempt{r.iterations, r.reason, r.converged, r.residual_norm};
+    };
   } else {
-    KspHandle ksp;
-    IONPATH_PETSC_CALL(KSPCreate(domain.comm(), ksp.out()));
-    IONPATH_PETSC_CALL(KSPSetOperators(ksp, H.fine_operator(), H.fine_operator()));
-    if (options.matrix_free.k_cycle) {
-      // The K-cycle is a (slightly) nonlinear preconditioner: flexible CG keeps the exact line
-      // search, so the energy still decreases monotonically.
-      IONPATH_PETSC_CALL(KSPSetType(ksp, KSPFCG));
-      IONPATH_PETSC_CALL(KSPFCGSetMmax(ksp, options.matrix_free.k_cycle_outer_mmax));
-      IONPATH_PETSC_CALL(KSPFCGSetNprealloc(ksp, options.matrix_free.k_cycle_outer_mmax + 1));
-    } else {
-      IONPATH_PETSC_CALL(KSPSetType(ksp, KSPCG));
-    }
-    IONPATH_PETSC_CALL(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
-    IONPATH_PETSC_CALL(KSPSetTolerances(ksp, rtol, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
-    IONPATH_PETSC_CALL(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
-    PC pc = nullptr;
-    IONPATH_PETSC_CALL(KSPGetPC(ksp, &pc));
-    H.setup_pc(pc, prefix);
-    IONPATH_PETSC_CALL(KSPSetOptionsPrefix(ksp, prefix.c_str()));
-    if (energy_stop) {
-      auto* stop = new ionpath_mf_stop::EnergyStop;
-      stop->H = &H;
-      stop->axis = a;
-      stop->tol = 0.1 * options.accuracy;
-      IONPATH_PETSC_CALL(KSPConvergedDefaultCreate(&stop->default_ctx));
-      IONPATH_PETSC_CALL(
-          KSPSetConvergenceTest(ksp, ionpath_mf_stop::energy_converged, stop, ionpath_mf_stop::energy_stop_destroy));
-    }
-    IONPATH_PETSC_CALL(KSPSetFromOptions(ksp));
-    // No explicit KSPSetUp: inside KSPSolve the Krylov work vectors are duplicated from x, while a
-    // KSPSetUp now would create (and free) a template vector first, 8 B/cell that stay resident.
-    IONPATH_PETSC_CALL(PetscTime(&t_setup1));
-    stats.setup_time_s = t_setup1 - t_setup0;
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      PetscLogDouble t0 = 0, t1 = 0;
-      IONPATH_PETSC_CALL(PetscTime(&t0));
-      IONPATH_PETSC_CALL(KSPSolve(ksp, b, x));
-      IONPATH_PETSC_CALL(PetscTime(&t1));
-      t_solve += t1 - t0;
-      PetscInt its = 0;
-      KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
-      IONPATH_PETSC_CALL(KSPGetIterationNumber(ksp, &its));
-      IONPATH_PETSC_CALL(KSPGetConvergedReason(ksp, &reason));
-      stats.iterations += static_cast<int>(its);
-      if (reason < 0) {
-        const char* reason_str = nullptr;
-        IONPATH_PETSC_CALL(KSPGetConvergedReasonString(ksp, &reason_str));
-        std::ostringstream msg;
-        msg << "matrix-free conduction solve (prefix " << prefix << ") diverged: " << (reason_str ? reason_str : "?")
-            << " after " << its << " iterations";
-        throw SolveError(msg.str());
-      }
-      d = diagnose(domain, H, x, a);
-      // Energy test: the energy estimate is the answer, accurate to `accuracy` (monotone, quadratic).
-      if (energy_stop) break;
-      // spec §9.5 (ii): accept when the current balance is below a tenth of the accuracy.
-      if (options.accuracy <= 0.0 || d.flux_balance < 0.1 * options.accuracy) break;
-      rtol *= 1e-2;
-      IONPATH_PETSC_CALL(KSPSetTolerances(ksp, rtol, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
-    }
-    const char* reason_str = nullptr;
-    PetscReal rnorm = 0.0;
+    ksp = make_petsc_ksp(domain, H, options, prefix, energy_stop, rtol);
+    solve = [&](double tol, bool retry) { return solve_with_ksp(ksp, b, x, tol, retry); };
+  }
+  IONPATH_PETSC_CALL(PetscTime(&t_setup1));
+  stats.setup_time_s = t_setup1 - t_setup0;
+
+  // Energy test: the energy estimate is the answer, accurate to `accuracy` (monotone, quadratic).
+  // Otherwise (spec §9.5 (ii)) accept when the current balance is below a tenth of the accuracy,
+  // or tighten rtol 100x once.
+  Diagnostics d;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    PetscLogDouble t0 = 0, t1 = 0;
+    IONPATH_PETSC_CALL(PetscTime(&t0));
+    const SolveAttempt r = solve(rtol, attempt > 0);
+    IONPATH_PETSC_CALL(PetscTime(&t1));
+    stats.solve_time_s += t1 - t0;
+    stats.iterations += r.iterations;
+    stats.converged_reason = r.reason;
+    stats.residual_norm = r.residual_norm;
+    if (!r.converged)
+      throw SolveError("matrix-free conduction solve (prefix " + prefix + ") diverged: " + r.reason + " after " +
+                       std::to_string(r.iterations) + " iterations");
+    d = diagnose(domain, H, x, a);
+    if (energy_stop || options.accuracy <= 0.0 || d.flux_balance < 0.1 * options.accuracy) break;
+    rtol *= 1e-2;
+  }
+  if (ksp) {
     KSPType ksp_type = nullptr;
     PCType pc_type = nullptr;
-    IONPATH_PETSC_CALL(KSPGetConvergedReasonString(ksp, &reason_str));
-    IONPATH_PETSC_CALL(KSPGetResidualNorm(ksp, &rnorm));
+    PC pc = nullptr;
     IONPATH_PETSC_CALL(KSPGetType(ksp, &ksp_type));
+    IONPATH_PETSC_CALL(KSPGetPC(ksp, &pc));
     IONPATH_PETSC_CALL(PCGetType(pc, &pc_type));
-    stats.converged_reason = reason_str != nullptr ? reason_str : "UNKNOWN";
-    stats.residual_norm = rnorm;
     stats.ksp_type = ksp_type != nullptr ? ksp_type : "";
     stats.pc_type = pc_type != nullptr ? pc_type : "";
   }
-  stats.solve_time_s = t_solve;
 
   const double h = domain.grid().voxel_size_m;
   double cross_section = 1.0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "solver/halo_exchange.hpp"
+#include "solver/log_scope.hpp"
 #include "solver/petsc_error.hpp"
 #include "solver/stencil_kernels.hpp"
 
@@ -29,18 +30,6 @@ const Events& events() {
   }();
   return e;
 }
-
-/// RAII begin/end of a PETSc log event (the cycle's code is C++, errors are exceptions).
-class LogScope {
- public:
-  explicit LogScope(PetscLogEvent e) : e_(e) { IONPATH_PETSC_CALL(PetscLogEventBegin(e_, 0, 0, 0, 0)); }
-  ~LogScope() { static_cast<void>(PetscLogEventEnd(e_, 0, 0, 0, 0)); }
-  LogScope(const LogScope&) = delete;
-  LogScope& operator=(const LogScope&) = delete;
-
- private:
-  PetscLogEvent e_;
-};
 
 /// bc += P^T (b - A x) over the active fine cells (x ghosted, halo exchanged; b owned layout).
 /// Each row's residual goes to a buffer first, so that the stencil loop vectorises.

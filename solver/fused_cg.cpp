@@ -9,6 +9,7 @@
 
 #include "solver/energy_stop.hpp"
 #include "solver/halo_exchange.hpp"
+#include "solver/log_scope.hpp"
 #include "solver/petsc_error.hpp"
 #include "solver/stencil_kernels.hpp"
 
@@ -150,17 +151,6 @@ class VecArray {
  private:
   Vec v_;
   PetscScalar* a_ = nullptr;
-};
-
-class LogScope {
- public:
-  explicit LogScope(PetscLogEvent e) : e_(e) { IONPATH_PETSC_CALL(PetscLogEventBegin(e_, 0, 0, 0, 0)); }
-  ~LogScope() { static_cast<void>(PetscLogEventEnd(e_, 0, 0, 0, 0)); }
-  LogScope(const LogScope&) = delete;
-  LogScope& operator=(const LogScope&) = delete;
-
- private:
-  PetscLogEvent e_;
 };
 
 }  // namespace
