@@ -124,9 +124,10 @@ class FloatCycle::Impl {
       const StencilLevel& L = H.level(l);
       Level d;
       d.L = &L;
-      // The finest level borrows the hierarchy's ghosted double work vector (same bytes as two
-      // float arrays): CG's operator and the energy use it only between preconditioner applies,
-      // and every reader of ghosts exchanges (or zeroes) them first. Saves 8 B per fine cell.
+      // Inside PETSc's KSPCG (borrow_fine_work_vector) the finest level borrows the hierarchy's
+      // ghosted double work vector (same bytes as two float arrays): CG's operator and the energy
+      // use it only between preconditioner applies, and every reader of ghosts exchanges (or
+      // zeroes) them first. Saves 8 B per fine cell. The fused CG keeps its direction there.
       if (!borrow_fine_work_vector || !L.local || l + 1 < H.n_levels())
         d.storage.assign(2 * L.ghosted.n_cells(), 0.0f);
       if (l + 1 < H.n_levels()) d.b.assign(L.n_owned(), 0.0f);  // the finest level's b is CG's residual
