@@ -192,6 +192,7 @@ FusedCgResult fused_cg(const MatrixFreeHierarchy& H, FloatCycle& M, Vec x_vec, V
     out.reason = reason;
     out.converged = converged;
     out.residual_norm = r_norm;
+    out.energy = S.empty() ? 0.0 : S.back();
     return out;
   };
   const auto monitor = [&](int k) {

@@ -33,6 +33,7 @@ struct FusedCgResult {
   bool converged = false;
   std::string reason;  ///< PETSc-style: CONVERGED_RTOL, CONVERGED_ENERGY, DIVERGED_INDEFINITE_PC, ...
   double residual_norm = 0.0;
+  double energy = 0.0;  ///< the Dirichlet energy of x by CG's recurrence (0 without the energy test)
 };
 
 /// Solves A x = b on the finest level of H, preconditioned by one cycle of M per iteration

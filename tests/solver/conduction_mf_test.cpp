@@ -10,6 +10,8 @@
 #include "mesh/generate.hpp"
 #include "solver/conduction.hpp"
 #include "solver/conduction_system.hpp"
+#include "solver/float_cycle.hpp"
+#include "solver/fused_cg.hpp"
 #include "solver/petsc_error.hpp"
 #include "solver/stencil_kernels.hpp"
 #include "tests/solver/conduction_test_support.hpp"
@@ -262,6 +264,61 @@ TEST(ConductionMatrixFree, CycleVariantsAgree) {
     EXPECT_LE(std::abs(single.solve.iterations - fused.solve.iterations), 1);
     for (const auto* r : {&single, &ksp_cg, &fused, &k}) EXPECT_LT(std::abs(r->sigma_eff / ref - 1.0), 1e-6);
     EXPECT_EQ(k.solve.ksp_type, "fcg");
+  }
+}
+
+TEST(ConductionMatrixFree, FusedCgRecurrencesMatchDirectEvaluation) {
+  // The fused CG defers x += alpha p and takes the energy from CG's scalars. After the solve the
+  // true residual b - A x must equal the recurred one, and the Dirichlet energy of x the recurred
+  // S_k (a missed deferred update or a wrong decrement breaks both).
+  const mesh::Grid grid{{24, 20, 22}, 1e-6};
+  const int a = 2;
+  for (const auto walls : {mesh::SideWalls::zero_flux, mesh::SideWalls::periodic}) {
+    const Domain domain(grid, test::domain_options(a, walls));
+    const auto sigma = platelet_sigma(domain, 1e-3, 11);
+    const ConductionSystem system(domain, sigma, DirichletFaces::electrodes(a), ActiveRule::touch_both);
+    MatrixFreeSettings settings;
+    settings.coarsest_cells = 200;
+    const MatrixFreeHierarchy H(domain, sigma, system.active(), DirichletFaces::electrodes(a).on, false, settings);
+    const StencilLevel& F = H.finest();
+    FloatCycle cycle(H, settings, false);
+    VecHandle x, b, r, ax;
+    IONPATH_PETSC_CALL(MatCreateVecs(H.fine_operator(), x.out(), b.out()));
+    IONPATH_PETSC_CALL(VecDuplicate(b, r.out()));
+    IONPATH_PETSC_CALL(VecDuplicate(b, ax.out()));
+    PetscScalar* bv = nullptr;
+    PetscScalar* xv = nullptr;
+    IONPATH_PETSC_CALL(VecGetArray(b, &bv));
+    IONPATH_PETSC_CALL(VecGetArray(x, &xv));
+    const mesh::Box& own = domain.owned();
+    for (int k = own.lo[2]; k < own.hi[2]; ++k)
+      for (int j = own.lo[1]; j < own.hi[1]; ++j)
+        for (int i = own.lo[0]; i < own.hi[0]; ++i) {
+          const std::size_t o = own.offset(i, j, k);
+          const bool on = F.active[o] != 0;
+          bv[o] = on && k == 0 ? F.face(a, F.face_box[a].offset(i, j, k)) : 0.0;  // phi = 1 beyond the inlet
+          xv[o] = on ? test::cell_random(5, domain.linear_index(i, j, k)) : 0.0;   // a rough guess
+        }
+    IONPATH_PETSC_CALL(VecRestoreArray(b, &bv));
+    IONPATH_PETSC_CALL(VecRestoreArray(x, &xv));
+    IONPATH_PETSC_CALL(VecCopy(b, r));
+    FusedCgSettings cg;
+    cg.rtol = 1e-9;
+    cg.energy_tol = 1e-15;  // tracks the energy; the residual test stops
+    cg.axis = a;
+    const FusedCgResult res = fused_cg(H, cycle, x, r, cg);
+    EXPECT_TRUE(res.converged) << res.reason;
+    EXPECT_EQ(res.reason, "CONVERGED_RTOL");
+    EXPECT_GT(res.iterations, 3);
+    apply_stencil(F, x, ax);
+    IONPATH_PETSC_CALL(VecAYPX(ax, -1.0, b));  // the true residual b - A x
+    IONPATH_PETSC_CALL(VecAXPY(ax, -1.0, r));  // minus the recurred one
+    PetscReal b_norm = 0.0, drift = 0.0;
+    IONPATH_PETSC_CALL(VecNorm(b, NORM_2, &b_norm));
+    IONPATH_PETSC_CALL(VecNorm(ax, NORM_2, &drift));
+    EXPECT_LT(drift, 1e-12 * b_norm);
+    const double direct = H.energy(x, a);
+    EXPECT_NEAR(res.energy / direct, 1.0, 1e-11) << "recurred " << res.energy << " direct " << direct;
   }
 }
 
