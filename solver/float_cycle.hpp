@@ -1,12 +1,14 @@
 #pragma once
-/// Single-precision W-cycle on the matrix-free hierarchy, as a PCSHELL for the double-precision
-/// outer CG (docs/performance.md, round 3). Same cycle and smoother polynomial as the PCMG path
+/// Single-precision W-cycle on the matrix-free hierarchy, the preconditioner of the double-precision
+/// outer CG: called directly by the fused CG (solver/fused_cg.hpp) or as a PCSHELL inside PETSc's
+/// KSPCG (docs/performance.md, rounds 3 and 5). Same cycle and smoother polynomial as the PCMG path
 /// (W-cycle, fused Chebyshev-Jacobi, Q0 transfers, direct coarsest solve), but:
 /// - every level vector is a float array in the ghosted layout, so a smoothing step reads x
 ///   where it lies and a hand-written face halo exchange replaces DMGlobalToLocal's full copy;
 /// - the new iterate is written over the previous one (the arrays swap roles), so a level holds
 ///   two float arrays instead of PETSc's five double vectors;
-/// - the residual is restricted as it is computed (no fine residual vector).
+/// - the residual is restricted as it is computed (no fine residual vector);
+/// - optionally the finest sweeps read their faces in bfloat16 (MatrixFreeSettings::bf16_fine_faces).
 /// CG's exact line search keeps the energy decrease monotone whatever the preconditioner's
 /// rounding, so the energy stopping test is unaffected.
 #include <petscksp.h>
@@ -34,9 +36,8 @@ class FloatCycle {
   /// ghosted layout, valid until the next apply. Needs borrow_fine_work_vector = false.
   const float* apply(const float* b);
 
-  struct Impl;
-
  private:
+  class Impl;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -54,15 +54,16 @@ struct MatrixFreeSettings {
   /// bits, 6 B per cell more memory, half the face traffic of its sweeps); CG's operator keeps the
   /// exact faces, so the answer does not change, only the preconditioner.
   bool bf16_fine_faces = true;
+  /// Outer solver with the float cycle: ionpath's fused CG (solver/fused_cg.hpp) instead of
+  /// PETSc's KSPCG: the same iteration (up to the float rounding of the cycle's right-hand side)
+  /// with about 104 instead of 230 B/cell of traffic per iteration outside the cycle. PETSc's KSPCG
+  /// is still used when this is off or when -<prefix>ksp_type / -<prefix>pc_type are given.
+  bool fused_cg = true;
   /// K-cycle (Notay): every coarse level is solved by `k_cycle_inner` flexible-CG iterations
   /// preconditioned by the same cycle one level down (nested two-level PCMGs); the outer solver
   /// is then flexible CG. Off: 20-25 % fewer iterations than the W-cycle, but each cycle costs
   /// 1.4x with the fused smoother, so it is slower (docs/performance.md).
   bool k_cycle = false;
-  /// Outer solver with the float cycle: ionpath's fused CG (solver/fused_cg.hpp) instead of
-  /// PETSc's KSPCG. Same iterates, about a third less memory traffic per iteration. PETSc's KSPCG
-  /// is still used when this is off or when -<prefix>ksp_type / -<prefix>pc_type are given.
-  bool fused_cg = true;
   int k_cycle_inner = 2;
   int k_cycle_outer_mmax = 1;  ///< search directions kept by the outer FCG (memory: 2 vectors each)
 };
