@@ -97,15 +97,12 @@ int run(const TortuosityOptions& o, const RunContext& ctx) {
     s.domain = make_domain(cfg);
     const mesh::LabelBlock labels = io::import_image_block(image, grid, s.domain->owned(), s.table, s.domain->comm());
     const double read_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_read).count();
-    std::vector<double> sigma(3 * labels.labels().size());
+    // The solver reads the labels and this table directly (no 24 B/voxel tensor).
+    solver::LabelledSigma sigma;
+    sigma.labels = labels.labels();
+    for (const auto& [v, sg] : sigma_of_value) sigma.of_label[*s.table.find("value_" + std::to_string(v))] = sg;
     double conducting = 0.0;
-    std::array<double, 256> by_label{};
-    for (const auto& [v, sg] : sigma_of_value) by_label[*s.table.find("value_" + std::to_string(v))] = sg;
-    for (std::size_t c = 0; c < labels.labels().size(); ++c) {
-      const double sg = by_label[labels.labels()[c]];
-      sigma[3 * c] = sigma[3 * c + 1] = sigma[3 * c + 2] = sg;
-      conducting += sg > 0.0 ? 1.0 : 0.0;
-    }
+    for (const mesh::Label l : sigma.labels) conducting += sigma.of_label[l] > 0.0 ? 1.0 : 0.0;
     MPI_Allreduce(MPI_IN_PLACE, &conducting, 1, MPI_DOUBLE, MPI_SUM, s.domain->comm());
     const double eps = conducting / static_cast<double>(grid.n_total());
     solver::ConductivityOptions opt;
@@ -116,7 +113,7 @@ int run(const TortuosityOptions& o, const RunContext& ctx) {
       opt.op = solver::ConductionOperator::matrix_free;
       opt.accuracy = o.accuracy;
     }
-    const auto r = solver::solve_conductivity(*s.domain, std::move(sigma), opt);
+    const auto r = solver::solve_conductivity(*s.domain, sigma, opt);
     const double tau = solver::tortuosity_factor(eps, sigma_ref, r.sigma_eff);
     const char* name = axis == 0 ? "x" : axis == 1 ? "y" : "z";
     auto finite = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };

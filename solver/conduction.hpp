@@ -2,6 +2,8 @@
 /// Virtual experiment (a) `conductivity` and (b) `tortuosity` (spec §1.6, §5.1, §5.2): one steady
 /// conduction solve between electrodes on the two faces normal to `axis`, phi = 1 at the low face
 /// and 0 at the high face, zero-flux or periodic sides (as the Domain says).
+#include <array>
+#include <cstdint>
 #include <limits>
 #include <span>
 #include <vector>
@@ -74,6 +76,18 @@ struct ConductivityResult {
 /// conductances are built, so it is not held during the solve (24 bytes per voxel less at the
 /// memory peak). The assembled path keeps it until it returns.
 [[nodiscard]] ConductivityResult solve_conductivity(const Domain& domain, std::vector<double>&& sigma_xyz,
+                                                    const ConductivityOptions& options = {});
+
+/// An isotropic conductivity given by a label per owned cell (x fastest) and a value per label.
+struct LabelledSigma {
+  std::span<const std::uint8_t> labels;
+  std::array<double, 256> of_label{};  ///< conductivity of each label value (0: insulating)
+};
+
+/// Same as the tensor overload with sigma_xyz = (s, s, s), s = of_label[label], and the same
+/// results; the matrix-free path reads the labels where they lie and never builds the 24 B/cell
+/// tensor (the assembled path expands it).
+[[nodiscard]] ConductivityResult solve_conductivity(const Domain& domain, const LabelledSigma& sigma,
                                                     const ConductivityOptions& options = {});
 
 /// Tortuosity factor tau = eps_ref sigma_ref / sigma_eff (infinite when sigma_eff <= 0).

@@ -216,8 +216,16 @@ SolveAttempt solve_with_ksp(KSP ksp, Vec b, Vec x, double rtol, bool retry) {
 
 namespace {
 
-/// `release`, if not null, owns sigma_xyz's storage and is freed once the hierarchy is built.
-ConductivityResult solve_mf(const Domain& domain, std::span<const double> sigma_xyz, std::vector<double>* release,
+/// Which axes each cell conducts along (the labelling's input).
+AxisFlags axis_flags(const CellSigma& sigma) {
+  if (!sigma.tensor.empty()) return flags_from_tensor(sigma.tensor);
+  AxisFlags flags(sigma.labels.size(), 0);
+  for (std::size_t c = 0; c < flags.size(); ++c) flags[c] = (*sigma.of_label)[sigma.labels[c]] > 0.0 ? 0b111 : 0;
+  return flags;
+}
+
+/// `release`, if not null, owns the tensor's storage and is freed once the hierarchy is built.
+ConductivityResult solve_mf(const Domain& domain, CellSigma sigma, std::vector<double>* release,
                             const ConductivityOptions& options) {
   const int a = options.axis;
   const int dim = domain.dimension();
@@ -225,14 +233,14 @@ ConductivityResult solve_mf(const Domain& domain, std::span<const double> sigma_
   if (domain.periodic(a))
     throw std::invalid_argument("solve_conductivity: the driving axis " + std::to_string(a) +
                                 " is periodic in this Domain; build it with transport_axis = " + std::to_string(a));
-  if (sigma_xyz.size() != 3 * domain.owned().n_cells())
-    throw std::invalid_argument("solve_conductivity: sigma must hold 3 values per owned cell");
+  if (sigma.n_cells() != domain.owned().n_cells() || (sigma.tensor.empty() && sigma.of_label == nullptr))
+    throw std::invalid_argument("solve_conductivity: sigma must hold 3 values (or a label) per owned cell");
   const mesh::Box& own = domain.owned();
   const mesh::Index3& n = domain.grid().n_cells;
 
   ConductivityResult out;
   out.axis = a;
-  const ActiveCells active = electrode_active_cells(domain, flags_from_tensor(sigma_xyz), a);
+  const ActiveCells active = electrode_active_cells(domain, axis_flags(sigma), a);
   out.components = active.stats;
   out.percolating = out.components.n_touch_both > 0;
   if (options.keep_fields) {
@@ -243,11 +251,11 @@ ConductivityResult solve_mf(const Domain& domain, std::span<const double> sigma_
 
   PetscLogDouble t_setup0 = 0, t_setup1 = 0;
   IONPATH_PETSC_CALL(PetscTime(&t_setup0));
-  const MatrixFreeHierarchy H(domain, sigma_xyz, active.active, DirichletFaces::electrodes(a).on,
+  const MatrixFreeHierarchy H(domain, sigma, active.active, DirichletFaces::electrodes(a).on,
                               use_double_faces(options), options.matrix_free);
   const StencilLevel& F = H.finest();
   if (release != nullptr) {  // sigma is not needed any more: the faces hold the operator
-    sigma_xyz = {};
+    sigma.tensor = {};
     std::vector<double>().swap(*release);
   }
 
@@ -367,7 +375,17 @@ ConductivityResult solve_mf(const Domain& domain, std::span<const double> sigma_
 
 ConductivityResult solve_conductivity_matrix_free(const Domain& domain, std::span<const double> sigma_xyz,
                                                   const ConductivityOptions& options) {
-  return solve_mf(domain, sigma_xyz, nullptr, options);
+  return solve_mf(domain, CellSigma{sigma_xyz, {}, nullptr}, nullptr, options);
+}
+
+ConductivityResult solve_conductivity(const Domain& domain, const LabelledSigma& sigma,
+                                      const ConductivityOptions& options) {
+  if (options.op == ConductionOperator::matrix_free)
+    return solve_mf(domain, CellSigma{{}, sigma.labels, &sigma.of_label}, nullptr, options);
+  std::vector<double> tensor(3 * sigma.labels.size());
+  for (std::size_t c = 0; c < sigma.labels.size(); ++c)
+    tensor[3 * c] = tensor[3 * c + 1] = tensor[3 * c + 2] = sigma.of_label[sigma.labels[c]];
+  return solve_conductivity(domain, std::span<const double>(tensor), options);
 }
 
 ConductivityResult solve_conductivity(const Domain& domain, std::vector<double>&& sigma_xyz,
@@ -375,7 +393,7 @@ ConductivityResult solve_conductivity(const Domain& domain, std::vector<double>&
   std::vector<double> owned = std::move(sigma_xyz);
   if (options.op != ConductionOperator::matrix_free)
     return solve_conductivity(domain, std::span<const double>(owned), options);
-  return solve_mf(domain, owned, &owned, options);
+  return solve_mf(domain, CellSigma{owned, {}, nullptr}, &owned, options);
 }
 
 }  // namespace ionpath::solver

@@ -441,7 +441,7 @@ void ensure_local(StencilLevel& L) {
 }
 
 /// Fine faces from the cell tensor (spec §3.2), removed cells masked out.
-void fill_fine_faces(StencilLevel& L, std::span<const double> sigma_xyz, std::span<const std::uint8_t> active,
+void fill_fine_faces(StencilLevel& L, const CellSigma& sigma, std::span<const std::uint8_t> active,
                      const std::array<std::array<bool, 2>, 3>& dirichlet) {
   const std::size_t n_own = L.n_owned();
   std::vector<double> component(n_own);
@@ -452,7 +452,7 @@ void fill_fine_faces(StencilLevel& L, std::span<const double> sigma_xyz, std::sp
     else
       L.tf[a].assign(a < L.dim ? n_faces : 0, 0.0f);
     if (a >= L.dim) continue;
-    for (std::size_t c = 0; c < n_own; ++c) component[c] = active[c] ? sigma_xyz[3 * c + a] : 0.0;
+    for (std::size_t c = 0; c < n_own; ++c) component[c] = active[c] ? sigma.at(c, a) : 0.0;
     PetscScalar* l = nullptr;
     IONPATH_PETSC_CALL(VecGetArray(L.local, &l));
     L.halo->fill(component.data(), l);
@@ -568,14 +568,14 @@ MatHandle assemble_level(const StencilLevel& L) {
 
 void apply_stencil(const StencilLevel& level, Vec x, Vec y) { IONPATH_PETSC_CALL(MatMult(level.op, x, y)); }
 
-MatrixFreeHierarchy::MatrixFreeHierarchy(const Domain& domain, std::span<const double> sigma_xyz,
+MatrixFreeHierarchy::MatrixFreeHierarchy(const Domain& domain, const CellSigma& sigma,
                                          std::span<const std::uint8_t> active,
                                          const std::array<std::array<bool, 2>, 3>& dirichlet, bool double_fine_faces,
                                          const MatrixFreeSettings& settings)
     : settings_(settings) {
   static_cast<void>(events());
   const int dim = domain.dimension();
-  if (sigma_xyz.size() != 3 * domain.owned().n_cells() || active.size() != domain.owned().n_cells())
+  if (sigma.n_cells() != domain.owned().n_cells() || active.size() != domain.owned().n_cells())
     throw std::invalid_argument("MatrixFreeHierarchy: sigma/active sizes do not match the owned box");
   std::array<bool, 3> periodic{};
   for (int a = 0; a < 3; ++a) periodic[a] = domain.periodic(a);
@@ -586,7 +586,7 @@ MatrixFreeHierarchy::MatrixFreeHierarchy(const Domain& domain, std::span<const d
   if (fine->owned != domain.owned()) throw std::logic_error("MatrixFreeHierarchy: ownership differs from Domain");
   fine->double_faces = double_fine_faces;
   ensure_local(*fine);
-  fill_fine_faces(*fine, sigma_xyz, active, dirichlet);
+  fill_fine_faces(*fine, sigma, active, dirichlet);
   std::vector<std::unique_ptr<StencilLevel>> fine_first;
   fine_first.push_back(std::move(fine));
 

@@ -98,14 +98,32 @@ struct StencilLevel {
   [[nodiscard]] std::size_t n_owned() const noexcept { return owned.n_cells(); }
 };
 
+/// Conductivity of the owned cells (x fastest): a diagonal tensor, 3 values per cell, or, without
+/// that 24 B/cell tensor, a label per cell and an isotropic value per label.
+struct CellSigma {
+  std::span<const double> tensor;                    ///< 3 per cell; empty: use the labels
+  std::span<const std::uint8_t> labels;              ///< one per cell
+  const std::array<double, 256>* of_label = nullptr;  ///< conductivity of each label value
+
+  [[nodiscard]] std::size_t n_cells() const noexcept { return tensor.empty() ? labels.size() : tensor.size() / 3; }
+  [[nodiscard]] double at(std::size_t c, int a) const noexcept {
+    return tensor.empty() ? (*of_label)[labels[c]] : tensor[3 * c + a];
+  }
+};
+
 /// The hierarchy, finest level last (PCMG numbering: level 0 is the coarsest).
 class MatrixFreeHierarchy {
  public:
-  /// sigma_xyz: 3 doubles per owned cell; `active` per owned cell (removed cells get no faces);
+  /// sigma: per owned cell (tensor or labels); `active` per owned cell (removed cells get no faces);
   /// `dirichlet[a][side]` marks electrode faces (T = 2 sigma of the boundary cell).
-  MatrixFreeHierarchy(const Domain& domain, std::span<const double> sigma_xyz, std::span<const std::uint8_t> active,
+  MatrixFreeHierarchy(const Domain& domain, const CellSigma& sigma, std::span<const std::uint8_t> active,
                       const std::array<std::array<bool, 2>, 3>& dirichlet, bool double_fine_faces,
                       const MatrixFreeSettings& settings);
+  MatrixFreeHierarchy(const Domain& domain, std::span<const double> sigma_xyz, std::span<const std::uint8_t> active,
+                      const std::array<std::array<bool, 2>, 3>& dirichlet, bool double_fine_faces,
+                      const MatrixFreeSettings& settings)
+      : MatrixFreeHierarchy(domain, CellSigma{sigma_xyz, {}, nullptr}, active, dirichlet, double_fine_faces,
+                            settings) {}
   ~MatrixFreeHierarchy();
   MatrixFreeHierarchy(const MatrixFreeHierarchy&) = delete;
   MatrixFreeHierarchy& operator=(const MatrixFreeHierarchy&) = delete;
