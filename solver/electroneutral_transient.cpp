@@ -129,7 +129,7 @@ PetscErrorCode newton_converged(SNES snes, PetscInt it, PetscReal xnorm, PetscRe
   PetscFunctionReturn(0);
 }
 
-// GAMG needs 100-200 iterations per linear solve here (64^3 aligned walls), where GMRES(100)'s
+// GAMG needs 60-200 iterations per linear solve here (64^3 aligned walls), where GMRES(100)'s
 // orthogonalisation took 45 % of the run; BiCGStab's fixed cost per iteration halved the linear
 // solve time with the same results. The linear rtol only sets how many Newton steps reach the
 // floor of newton_converged: 1e-5 saved 10 % of the iterations over 1e-6, 1e-4 none
