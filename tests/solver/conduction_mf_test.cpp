@@ -13,6 +13,7 @@
 #include "solver/float_cycle.hpp"
 #include "solver/fused_cg.hpp"
 #include "solver/petsc_error.hpp"
+#include "solver/petsc_options.hpp"
 #include "solver/stencil_kernels.hpp"
 #include "tests/solver/conduction_test_support.hpp"
 
@@ -319,6 +320,30 @@ TEST(ConductionMatrixFree, FusedCgRecurrencesMatchDirectEvaluation) {
     EXPECT_LT(drift, 1e-12 * b_norm);
     const double direct = H.energy(x, a);
     EXPECT_NEAR(res.energy / direct, 1.0, 1e-11) << "recurred " << res.energy << " direct " << direct;
+  }
+}
+
+TEST(ConductionMatrixFree, ExplicitKspOptionsSelectPetscKsp) {
+  // -cond_mf_ksp_type / -cond_mf_pc_type are honoured by handing the solve to PETSc's KSP instead
+  // of the fused CG; the answer stays within the accuracy.
+  const mesh::Grid grid{{16, 16, 16}, 1e-6};
+  const Domain domain(grid, test::domain_options(2));
+  const auto sigma = platelet_sigma(domain, 0.0, 2);
+  const ConductivityOptions o = matrix_free(2, 1e-6);
+  const ConductivityResult fused = solve_conductivity(domain, sigma, o);
+  EXPECT_EQ(fused.solve.ksp_type, "ionpath_fused_cg");
+  EXPECT_EQ(fused.solve.converged_reason, "CONVERGED_ENERGY");
+  {
+    const ScopedPetscOptions scoped("cond_mf_", {{"ksp_type", "cg"}});
+    const ConductivityResult r = solve_conductivity(domain, sigma, o);
+    EXPECT_EQ(r.solve.ksp_type, "cg");
+    EXPECT_LT(std::abs(r.sigma_eff / fused.sigma_eff - 1.0), 1e-6);
+  }
+  {
+    const ScopedPetscOptions scoped("cond_mf_", {{"pc_type", "jacobi"}});
+    const ConductivityResult r = solve_conductivity(domain, sigma, o);
+    EXPECT_EQ(r.solve.pc_type, "jacobi");
+    EXPECT_LT(std::abs(r.sigma_eff / fused.sigma_eff - 1.0), 1e-6);
   }
 }
 
