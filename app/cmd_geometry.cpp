@@ -3,7 +3,7 @@
 
 #include "app/commands.hpp"
 #include "app/config_loading.hpp"
-#include "app/structure.hpp"
+#include "study/problem.hpp"
 
 namespace ionpath::app {
 
@@ -15,9 +15,9 @@ void add_geometry_command(CLI::App& app, Action& action) {
     action = [opts](const RunContext& ctx) {
       const auto config = load_config_or_report(*opts, ctx);
       if (!config) return exit_bad_input;
-      const Structure s = build_structure(*config);
-      if (ctx.rank == 0) std::cout << describe(s, *config);
-      write_structure(config->output.directory, s, *config, make_provenance(ctx, *config));
+      const study::Structure s = study::build_structure(*config);
+      if (ctx.rank == 0) std::cout << study::describe(s, *config);
+      study::write_structure(config->output.directory, s, *config, study::make_provenance(*config, ctx.command_line, PETSC_COMM_WORLD));
       if (ctx.rank == 0) std::cout << "  wrote " << config->output.directory << "/{structure.*, geometry.json}\n";
       return exit_ok;
     };

@@ -2,24 +2,27 @@
 #include <cstdio>
 #include <iostream>
 
-#include "app/bruce_vincent.hpp"
+#include "study/bruce_vincent.hpp"
 #include "app/commands.hpp"
-#include "app/conductivity_experiment.hpp"
+#include "study/conductivity.hpp"
 #include "app/config_loading.hpp"
-#include "app/nernst_planck_cell.hpp"
+#include "study/bath_cell.hpp"
 #include "io/atomic_file.hpp"
+#include "io/summary_writer.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/vtk_writer.hpp"
-#include "solver/petsc_options.hpp"
+#include "solver/petsc/options.hpp"
 
 namespace ionpath::app {
 namespace {
+
+using namespace ionpath::study;  // interim: cmd_run dispatches through study/registry next
 
 int run(const ConfigOptions& opts, const RunContext& ctx) {
   auto config = load_config_or_report(opts, ctx);
   if (!config) return exit_bad_input;
   solver::apply_petsc_options("", config->petsc_options);
-  const auto provenance = make_provenance(ctx, *config);
+  const auto provenance = study::make_provenance(*config, ctx.command_line, PETSC_COMM_WORLD);
   const std::filesystem::path dir = config->output.directory;
   const std::string csv_header = "# ionpath " + provenance.ionpath_version + " (" + provenance.git_describe + "), " +
                                  config->source.string() + ", " + provenance.date_utc + "\n";
@@ -103,7 +106,7 @@ int run(const ConfigOptions& opts, const RunContext& ctx) {
   nlohmann::json summary = {{"experiment", names[static_cast<int>(config->experiment.type)]},
                             {"axes", axes},
                             {"provenance", to_json(provenance)}};
-  write_json(dir / "summary.json", summary, ctx.rank);
+  io::write_json(dir / "summary.json", summary, PETSC_COMM_WORLD);
   if (ctx.rank == 0) std::cout << "  wrote " << dir.string() << "/summary.json\n";
   return exit_ok;
 }

@@ -10,15 +10,18 @@
 #include <utility>
 
 #include "app/commands.hpp"
-#include "app/structure.hpp"
+#include "study/problem.hpp"
 #include "io/atomic_file.hpp"
+#include "io/summary_writer.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/image_import.hpp"
 #include "io/vtk_writer.hpp"
-#include "solver/conduction.hpp"
+#include "solver/conduction/conduction.hpp"
 
 namespace ionpath::app {
 namespace {
+
+using namespace ionpath::study;  // interim: cmd_run dispatches through study/registry next
 
 struct TortuosityOptions {
   std::string image;
@@ -169,7 +172,7 @@ int run(const TortuosityOptions& o, const RunContext& ctx) {
                       {"n_ranks", ctx.n_ranks},
                       {"definitions", "tau = eps * sigma_ref / sigma_eff with sigma_ref the largest mapped conductivity; "
                                       "N_M = sigma_ref / sigma_eff; cell-centred FV, harmonic face means, potential on the end faces"}};
-  if (!o.output.empty()) write_json(o.output, j, ctx.rank);
+  if (!o.output.empty()) io::write_json(o.output, j, PETSC_COMM_WORLD);
   return exit_ok;
 }
 

@@ -14,7 +14,7 @@
 #include "app/petsc_session.hpp"
 #include "io/versions.hpp"
 #include "ionpath/build_info.hpp"
-#include "solver/versions.hpp"
+#include "solver/petsc/versions.hpp"
 
 namespace {
 

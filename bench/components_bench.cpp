@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "mesh/generate.hpp"
-#include "solver/components.hpp"
+#include "solver/grid/connected_components.hpp"
 
 namespace {
 

@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "mesh/generate.hpp"
-#include "solver/conduction.hpp"
-#include "solver/petsc_error.hpp"
+#include "solver/conduction/conduction.hpp"
+#include "solver/petsc/error.hpp"
 
 namespace {
 

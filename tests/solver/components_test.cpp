@@ -6,8 +6,8 @@
 #include <array>
 #include <functional>
 
-#include "solver/components.hpp"
-#include "solver/conduction.hpp"
+#include "solver/grid/connected_components.hpp"
+#include "solver/conduction/conduction.hpp"
 #include "tests/solver/conduction_test_support.hpp"
 
 namespace ionpath::solver {

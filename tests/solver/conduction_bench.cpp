@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "solver/conduction.hpp"
+#include "solver/conduction/conduction.hpp"
 #include "tests/solver/conduction_test_support.hpp"
 
 int main(int argc, char** argv) {

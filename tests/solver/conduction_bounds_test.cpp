@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "solver/conduction.hpp"
+#include "solver/conduction/conduction.hpp"
 #include "tests/solver/conduction_test_support.hpp"
 
 namespace ionpath::solver {

@@ -1,4 +1,4 @@
-// Matrix-free conduction path (solver/matrix_free_mg.hpp) against the verified assembled path:
+// Matrix-free conduction path (solver/multigrid/hierarchy.hpp) against the verified assembled path:
 // the stencil apply equals the AIJ operator, laminates are exact, random high-contrast structures
 // agree to the requested accuracy, on odd sizes, periodic sides and any rank count (the test runs
 // at 1, 2 and 4 ranks; each compares with a solve on the same decomposition and a serial one).
@@ -8,13 +8,13 @@
 #include <cstdio>
 
 #include "mesh/generate.hpp"
-#include "solver/conduction.hpp"
-#include "solver/conduction_system.hpp"
-#include "solver/float_cycle.hpp"
-#include "solver/fused_cg.hpp"
-#include "solver/petsc_error.hpp"
-#include "solver/petsc_options.hpp"
-#include "solver/stencil_kernels.hpp"
+#include "solver/conduction/conduction.hpp"
+#include "solver/conduction/system.hpp"
+#include "solver/multigrid/single_precision_cycle.hpp"
+#include "solver/multigrid/fused_cg.hpp"
+#include "solver/petsc/error.hpp"
+#include "solver/petsc/options.hpp"
+#include "solver/multigrid/stencil_kernels.hpp"
 #include "tests/solver/conduction_test_support.hpp"
 
 namespace ionpath::solver {

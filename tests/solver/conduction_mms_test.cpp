@@ -8,7 +8,7 @@
 #include <numbers>
 #include <string>
 
-#include "solver/conduction_system.hpp"
+#include "solver/conduction/system.hpp"
 #include "tests/solver/conduction_test_support.hpp"
 
 namespace ionpath::solver {

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "solver/conduction.hpp"
+#include "solver/conduction/conduction.hpp"
 #include "tests/solver/conduction_test_support.hpp"
 
 namespace ionpath::solver {

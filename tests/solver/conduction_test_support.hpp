@@ -6,7 +6,7 @@
 #include <functional>
 #include <vector>
 
-#include "solver/domain.hpp"
+#include "solver/grid/domain.hpp"
 
 namespace ionpath::solver::test {
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <utility>
 
-#include "solver/electroneutral.hpp"
-#include "solver/newton_setup.hpp"
-#include "solver/petsc_handles.hpp"
-#include "solver/petsc_options.hpp"
+#include "solver/electroneutral/electroneutral.hpp"
+#include "solver/nonlinear/newton.hpp"
+#include "solver/petsc/handles.hpp"
+#include "solver/petsc/options.hpp"
 
 namespace solver = ionpath::solver;
 namespace mesh = ionpath::mesh;

@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <vector>
 
-#include "solver/domain.hpp"
-#include "solver/electroneutral.hpp"
+#include "solver/grid/domain.hpp"
+#include "solver/electroneutral/electroneutral.hpp"
 
 namespace en_test {
 

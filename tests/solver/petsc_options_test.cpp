@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "solver/conduction.hpp"
-#include "solver/petsc_options.hpp"
+#include "solver/conduction/conduction.hpp"
+#include "solver/petsc/options.hpp"
 #include "tests/solver/conduction_test_support.hpp"
 
 namespace ionpath::solver {

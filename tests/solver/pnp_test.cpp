@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "pnp_test_support.hpp"
-#include "solver/electroneutral.hpp"
+#include "solver/electroneutral/electroneutral.hpp"
 
 using namespace pnp_test;
 

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "solver/domain.hpp"
-#include "solver/poisson_nernst_planck.hpp"
+#include "solver/grid/domain.hpp"
+#include "solver/pnp/pnp.hpp"
 
 namespace pnp_test {
 

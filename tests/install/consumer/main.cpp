@@ -1,7 +1,7 @@
 #include <cstdio>
 
 #include "mesh/geometry_params.hpp"
-#include "solver/versions.hpp"
+#include "solver/petsc/versions.hpp"
 
 int main() {
   // 13.2 wt % MMT in gel -> 6.58 vol %: proves the installed headers and libraries are usable.

@@ -1,0 +1,60 @@
+#pragma once
+/// Face conductances of the cell-centred conduction operator, computed once per coefficient field
+/// (spec §3.2, §4). Stored per axis as flat arrays so that the AIJ assembly, a matrix-free apply
+/// and the current/energy diagnostics all read the same numbers.
+#include <array>
+#include <span>
+#include <vector>
+
+#include "mesh/grid.hpp"
+#include "solver/grid/domain.hpp"
+
+namespace ionpath::solver {
+
+/// Which of the six box faces carry Dirichlet data ([axis][side], side 0 = low). The others are
+/// zero-flux, or periodic when the Domain says so.
+struct DirichletFaces {
+  std::array<std::array<bool, 2>, 3> on{};
+  [[nodiscard]] static DirichletFaces electrodes(int axis) {
+    DirichletFaces d;
+    d.on[axis] = {true, true};
+    return d;
+  }
+};
+
+/// Transmissibilities of the equation scaled by 1/h (cubic voxels): interior face
+/// T = 2 g_L g_R / (g_L + g_R) with g the face-normal tensor components (0 if either is 0);
+/// Dirichlet boundary face T = 2 g_cell (value on the face, half a cell away); zero-flux face 0.
+/// The balance of cell K reads sum_f T_f (phi_K - phi_f) = source_K h^2, and the current through a
+/// face is T_f h * (phi_L - phi_R) in units of [g] * [phi] * m.
+class FaceConductances {
+ public:
+  /// sigma_xyz: 3 doubles per owned cell (x fastest), already zeroed in inactive cells.
+  FaceConductances(const Domain& domain, std::span<const double> sigma_xyz, const DirichletFaces& dirichlet);
+
+  /// Face on the low side of cell (i, j, k) along axis; i_axis runs over [lo, hi] of the owned box.
+  [[nodiscard]] double at(int axis, int i, int j, int k) const noexcept {
+    return t_[axis][face_box_[axis].offset(i, j, k)];
+  }
+  [[nodiscard]] const mesh::Box& face_box(int axis) const noexcept { return face_box_[axis]; }
+  [[nodiscard]] std::span<const double> values(int axis) const noexcept { return t_[axis]; }
+  [[nodiscard]] const DirichletFaces& dirichlet() const noexcept { return dirichlet_; }
+  /// True if the face at index i_axis along axis lies on a non-periodic box boundary.
+  [[nodiscard]] bool is_boundary(int axis, int index) const noexcept {
+    return !periodic_[axis] && (index == 0 || index == n_[axis]);
+  }
+
+ private:
+  std::array<mesh::Box, 3> face_box_{};
+  std::array<std::vector<double>, 3> t_;
+  DirichletFaces dirichlet_;
+  std::array<bool, 3> periodic_{};
+  mesh::Index3 n_{};
+};
+
+/// Harmonic face mean: the half-cells conduct in series, and a zero side closes the face.
+[[nodiscard]] inline double harmonic_face_mean(double g_l, double g_r) noexcept {
+  return (g_l > 0.0 && g_r > 0.0) ? 2.0 * g_l * g_r / (g_l + g_r) : 0.0;
+}
+
+}  // namespace ionpath::solver

@@ -1,0 +1,164 @@
+#include "study/bath_cell.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "study/coefficients.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/vtk_writer.hpp"
+#include "physics/conductivity.hpp"
+#include "solver/electroneutral/electroneutral.hpp"
+#include "solver/pnp/pnp.hpp"
+
+namespace ionpath::study {
+namespace {
+
+// The solver-independent part of a steady result, dimensionless.
+struct Steady {
+  double current_in = 0.0, li_flux_in = 0.0;
+  std::vector<double> cross_section;
+  double inactive_fraction = 0.0;
+  int newton = 0, linear = 0;
+  std::string reason;
+  const std::vector<double>*c_plus = nullptr, *c_minus = nullptr, *psi = nullptr, *current = nullptr;
+};
+
+template <class Result>
+Steady steady_view(const Result& r) {
+  return {r.current_in_low,
+          r.li_flux_in_low,
+          r.cross_section_current,
+          r.inactive_fraction,
+          r.newton_iterations,
+          r.linear_iterations,
+          r.converged_reason,
+          &r.c_plus,
+          &r.c_minus,
+          &r.psi,
+          &r.current};
+}
+
+solver::Domain domain_with_dof(const Structure& s, const io::RunConfig& config, int dof) {
+  solver::DomainOptions opt = s.domain->options();
+  opt.dof = dof;
+  return solver::Domain(config.grid, opt);
+}
+
+}  // namespace
+
+NernstPlanckCellResult run_nernst_planck_cell(const Structure& s, const io::RunConfig& config, int axis) {
+  NernstPlanckCellResult r;
+  r.axis = axis;
+  r.model = config.model;
+  r.voltage_V = config.experiment.voltage_V;
+  const SpeciesCoefficients k = species_coefficients(s, config);
+  const physics::Scales& sc = k.scales;
+  r.debye_length_m = sc.debye_length_m();
+  const double psi_low = sc.potential(r.voltage_V);  // the high bath is the potential reference
+
+  solver::ElectroneutralResult en;
+  solver::PnpResult pnp;
+  Steady st;
+  if (config.model == io::Model::electroneutral) {
+    const solver::Domain d = domain_with_dof(s, config, 2);
+    solver::ElectroneutralInput in{k.D_plus, k.D_minus, k.X};
+    // A bath of uncharged electrolyte at c0: mu+ = ln c + psi = psi, mu- = ln c - psi = -psi.
+    in.low = {solver::ElectrodeKind::reservoir, psi_low, -psi_low};
+    in.high = {solver::ElectrodeKind::reservoir, 0.0, 0.0};
+    en = solver::solve_electroneutral_steady(d, in);
+    st = steady_view(en);
+  } else {
+    const solver::Domain d = domain_with_dof(s, config, 3);
+    solver::PnpInput in;
+    in.D_plus = k.D_plus;
+    in.D_minus = k.D_minus;
+    in.permittivity = k.permittivity;
+    in.X = k.X;
+    in.Lambda2 = sc.Lambda2;
+    in.low = {solver::PnpFaceKind::reservoir, 0.0, psi_low, 1.0, 1.0};
+    in.high = {solver::PnpFaceKind::reservoir, 0.0, 0.0, 1.0, 1.0};
+    in.side_surface_charge = config.experiment.wall_surface_charge_C_m2 / (physics::faraday_C_mol * sc.c0 * sc.L0);
+    pnp = solver::solve_pnp_steady(d, in);
+    st = steady_view(pnp);
+  }
+
+  const double h = config.grid.voxel_size_m;
+  const double to_amperes = physics::faraday_C_mol * sc.N0 * h * h;
+  r.current_A = to_amperes * st.current_in;
+  r.li_current_A = to_amperes * st.li_flux_in;
+  const double area = config.grid.n_total() / static_cast<double>(config.grid.n_cells[axis]) * h * h;
+  r.sigma_eff_S_m = r.voltage_V != 0.0 ? r.current_A * config.grid.length_m(axis) / (area * r.voltage_V) : 0.0;
+  r.sigma_ref_S_m =
+      physics::phase_conductivity(config.phase(config.experiment.reference_phase), config.electrolyte).total()[axis];
+  r.t_plus = st.current_in != 0.0 ? st.li_flux_in / st.current_in : 0.0;
+  for (const double i : st.cross_section)
+    r.flux_balance = std::max(r.flux_balance, std::abs(i - st.current_in) / std::max(std::abs(st.current_in), 1e-300));
+  r.inactive_fraction = st.inactive_fraction;
+  r.newton_iterations = st.newton;
+  r.linear_iterations = st.linear;
+  r.converged_reason = st.reason;
+  for (std::size_t c = 0; c < st.psi->size(); ++c) {
+    r.c_plus.push_back(sc.concentration_mol_m3((*st.c_plus)[c]));
+    r.c_minus.push_back(sc.concentration_mol_m3((*st.c_minus)[c]));
+    r.potential.push_back(sc.potential_V((*st.psi)[c]));
+  }
+  for (const double i : *st.current) r.current_density.push_back(sc.current_density_A_m2(i));
+  return r;
+}
+
+nlohmann::json to_json(const NernstPlanckCellResult& r) {
+  nlohmann::json j = {
+      {"axis", std::string(1, "xyz"[r.axis])},
+      {"model", r.model == io::Model::pnp ? "pnp" : "electroneutral"},
+      {"voltage_V", r.voltage_V},
+      {"current_A", r.current_A},
+      {"li_current_A", r.li_current_A},
+      {"sigma_eff_S_m", r.sigma_eff_S_m},
+      {"reference_sigma_S_m", r.sigma_ref_S_m},
+      {"sigma_rel", r.sigma_ref_S_m > 0.0 ? r.sigma_eff_S_m / r.sigma_ref_S_m : 0.0},
+      {"t_plus", r.t_plus},
+      {"flux_balance", r.flux_balance},
+      {"inactive_fraction", r.inactive_fraction},
+      {"newton_iterations", r.newton_iterations},
+      {"linear_iterations", r.linear_iterations},
+      {"converged_reason", r.converged_reason},
+      {"electrodes", "baths of gel electrolyte (c+ = c- = c0) on the two faces normal to the axis"},
+      {"definitions", "sigma_eff = I L / (A V) (chord conductivity); t+ = I+ / I (Li+ current fraction)"}};
+  if (r.model == io::Model::pnp) j["debye_length_m"] = r.debye_length_m;
+  return j;
+}
+
+std::string describe(const NernstPlanckCellResult& r) {
+  char buf[320];
+  std::snprintf(
+      buf, sizeof buf,
+      "  axis %c (%s, bath to bath at %.3g mV): sigma_eff = %.5g mS/cm (sigma_rel %.4f), t+ = %.4f; %d Newton its, "
+      "inactive %.3f %%, flux balance %.1e\n",
+      "xyz"[r.axis], r.model == io::Model::pnp ? "pnp" : "electroneutral", 1e3 * r.voltage_V, 10.0 * r.sigma_eff_S_m,
+      r.sigma_ref_S_m > 0.0 ? r.sigma_eff_S_m / r.sigma_ref_S_m : 0.0, r.t_plus, r.newton_iterations,
+      100.0 * r.inactive_fraction, r.flux_balance);
+  return buf;
+}
+
+void write_fields(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
+                  const NernstPlanckCellResult& r, const io::Provenance& provenance) {
+  const io::FieldLayout layout{config.grid, s.domain->owned(), s.domain->comm()};
+  using D = std::span<const double>;
+  const std::vector<double> magnitude = io::vector_magnitude(r.current_density);
+  // c_salt: the anion concentration, which equals the salt concentration in every phase (X binds cations).
+  const std::vector<io::CellField> f{{"phase", "1", 1, s.labels.labels()},
+                                     {"c_plus", "mol/m3", 1, D(r.c_plus)},
+                                     {"c_minus", "mol/m3", 1, D(r.c_minus)},
+                                     {"c_salt", "mol/m3", 1, D(r.c_minus)},
+                                     {"potential", "V", 1, D(r.potential)},
+                                     {"current_density", "A/m2", 3, D(r.current_density)},
+                                     {"current_density_magnitude", "A/m2", 1, D(magnitude)}};
+  if (config.output.vtk) {
+    const std::string file = io::write_vtk(dir, "np_fields", layout, f);
+    if (s.domain->rank() == 0) io::write_pvd(dir, "np_fields", {{0.0, file}});
+  }
+  if (config.output.hdf5) io::write_hdf5(dir / "np_fields.h5", layout, f, provenance);
+}
+
+}  // namespace ionpath::study

@@ -1,0 +1,205 @@
+#include "study/bruce_vincent.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+#include "study/coefficients.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/vtk_writer.hpp"
+#include "study/bruce_vincent_transient.hpp"
+
+namespace ionpath::study {
+
+namespace {
+
+using Route = io::ExperimentConfig::BruceVincentRoute;
+
+// Storage weight kappa of every owned cell (the phase's accessible volume fraction, spec §1.5).
+std::vector<double> cell_capacity(const Structure& s, const io::RunConfig& config) {
+  std::vector<double> kappa;
+  kappa.reserve(s.labels.labels().size());
+  for (const mesh::Label l : s.labels.labels()) kappa.push_back(config.phase(s.table.name_of(l)).capacity);
+  return kappa;
+}
+
+// Transient route. Dimensionless currents (units F N0 L0^2) and resistances (V_T / (F N0 L0^2))
+// from the solver, SI in the result.
+void run_transient(const Structure& s, const io::RunConfig& config, const SpeciesCoefficients& k,
+                   const solver::Domain& domain2, BruceVincentResult& r) {
+  const auto& x = config.experiment;
+  const double h = config.grid.voxel_size_m, VT = k.scales.VT;
+  const double amp = physics::faraday_C_mol * k.scales.N0 * h * h, ohm = VT / amp;
+  r.exchange_current_density_A_m2 = x.exchange_current_density_A_m2;
+  r.requested_end_time_s = x.end_time_s;
+  study::PotentiostaticStepOptions opt;
+  opt.delta_V = r.voltage_V / VT;
+  opt.electrode =
+      x.exchange_current_density_A_m2 > 0.0 ? solver::ElectrodeKind::butler_volmer : solver::ElectrodeKind::ideal_li;
+  opt.kinetics = {x.exchange_current_density_A_m2 / (physics::faraday_C_mol * k.scales.N0), 0.5, 0.5};
+  const std::vector<double> kappa = cell_capacity(s, config);
+  opt.transient.t_final = x.end_time_s > 0.0 ? k.scales.time(x.end_time_s) : 0.0;
+  study::PotentiostaticStepResult b = study::run_potentiostatic_step(domain2, k.D_plus, k.D_minus, k.X, kappa, opt);
+  r.t_plus_linear = b.t_plus_linear;
+  solver::TransientResult tr = std::move(b.transient);
+  r.I0_A = amp * b.I0;
+  r.Is_A = amp * b.Is;
+  r.R0_ohm = ohm * b.R0;
+  r.Rs_ohm = ohm * b.Rs;
+  r.t_plus = b.t_plus_ratio;
+  r.t_plus_corrected = b.t_plus_corrected;
+  r.I0_first_step_A = amp * tr.history.front().current_in_low;
+  r.t_end_s = k.scales.time_s(tr.history.back().t);
+  r.tau_d_s = k.scales.time_s(tr.tau_d);
+  r.reached_steady = tr.reached_steady;
+  r.steps = tr.steps;
+  r.rejected_steps = tr.rejected_steps;
+  for (const auto& sample : tr.history) {
+    r.time_s.push_back(k.scales.time_s(sample.t));
+    r.current_A.push_back(amp * sample.current_in_low);
+  }
+  r.steady = std::move(tr.final_state);
+}
+
+}  // namespace
+
+BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& config, int axis) {
+  BruceVincentResult r;
+  r.axis = axis;
+  r.voltage_V = config.experiment.voltage_V;
+  const SpeciesCoefficients k = species_coefficients(s, config);
+  const double VT = k.scales.VT, h = config.grid.voxel_size_m;
+  // A second domain with two unknowns per cell, same layout and transport axis.
+  solver::DomainOptions opt = s.domain->options();
+  opt.dof = 2;
+  const solver::Domain domain2(config.grid, opt);
+  if (config.experiment.bruce_vincent_route == Route::transient) {
+    r.route = "transient";
+    run_transient(s, config, k, domain2, r);
+    return r;
+  }
+  const solver::ElectroneutralInput in{k.D_plus,
+                                       k.D_minus,
+                                       k.X,
+                                       {},
+                                       {solver::ElectrodeKind::ideal_li, r.voltage_V / VT, 0.0},
+                                       {solver::ElectrodeKind::ideal_li, 0.0, 0.0}};
+  r.steady = solver::solve_electroneutral_steady(domain2, in);
+  r.Is_A = physics::faraday_C_mol * k.scales.N0 * h * h * r.steady.li_flux_in_low;
+  const TransferenceResult lin = run_transference_linear(s, config, axis);
+  const double L = config.grid.length_m(axis);
+  const double area = config.grid.n_total() / static_cast<double>(config.grid.n_cells[axis]) * h * h;
+  r.I0_A = lin.total.sigma_eff * area * r.voltage_V / L;
+  r.t_plus = r.I0_A != 0.0 ? r.Is_A / r.I0_A : 0.0;
+  r.t_plus_linear = lin.t_plus;
+  return r;
+}
+
+nlohmann::json to_json(const BruceVincentResult& r) {
+  nlohmann::json j = {{"axis", std::string(1, "xyz"[r.axis])},
+                      {"route", r.route},
+                      {"voltage_V", r.voltage_V},
+                      {"I0_A", r.I0_A},
+                      {"Is_A", r.Is_A},
+                      {"t_plus", r.t_plus},
+                      {"t_plus_linear", r.t_plus_linear},
+                      {"converged_reason", r.steady.converged_reason},
+                      {"inactive_fraction", r.steady.inactive_fraction}};
+  if (r.route == "steady") {
+    j["electrodes"] = "ideal reversible Li (no interfacial resistance: R0 = Rs = 0)";
+    j["newton_iterations"] = r.steady.newton_iterations;
+    j["definition"] =
+        "t+ = I_s / I_0; I_0 from the conduction solve of the uniform Donnan state, I_s from the steady "
+        "electroneutral Nernst-Planck solve (anion inventory held)";
+    return j;
+  }
+  j["electrodes"] = r.exchange_current_density_A_m2 > 0.0
+                        ? "Butler-Volmer Li, alpha_a = alpha_c = 0.5, i0 at c0 = exchange_current_density_A_m2"
+                        : "ideal reversible Li (no interfacial resistance: R0 = Rs = 0)";
+  j["exchange_current_density_A_m2"] = r.exchange_current_density_A_m2;
+  j["t_plus_corrected"] = r.t_plus_corrected;
+  j["R0_ohm"] = r.R0_ohm;
+  j["Rs_ohm"] = r.Rs_ohm;
+  j["I0_first_step_A"] = r.I0_first_step_A;
+  j["end_time_s"] = r.requested_end_time_s;
+  j["t_end_s"] = r.t_end_s;
+  j["tau_d_s"] = r.tau_d_s;
+  j["reached_steady"] = r.reached_steady;
+  j["steps"] = r.steps;
+  j["rejected_steps"] = r.rejected_steps;
+  j["newton_iterations"] = r.steady.newton_iterations;
+  j["current_history"] = std::string("bruce_vincent_") + "xyz"[r.axis] + ".csv";
+  j["definition"] = std::string(
+                        "potentiostatic step from the equilibrium state integrated in time (electroneutral "
+                        "Nernst-Planck, TS BDF2); t+ = I_s / I_0, t_plus_corrected = I_s (dV - I_0 R_0) / "
+                        "(I_0 (dV - I_s R_s)); I_0 = dV / (1/G[sigma] + R_0) with the Butler-Volmer laws kept "
+                        "nonlinear, I_s = current ") +
+                    (r.requested_end_time_s > 0.0 ? "at end_time_s" : "at steady state (|dI/I| / (dt/tau_d) < 1e-5)");
+  return j;
+}
+
+std::string describe(const BruceVincentResult& r) {
+  char buf[640];
+  const char axis = "xyz"[r.axis];
+  if (r.route == "steady") {
+    std::snprintf(buf, sizeof buf,
+                  "  axis %c: Bruce-Vincent t+ = %.5f at %.1f mV (I0 %.4g A, Is %.4g A; linear %.5f; %d Newton its)\n",
+                  axis, r.t_plus, 1e3 * r.voltage_V, r.I0_A, r.Is_A, r.t_plus_linear, r.steady.newton_iterations);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf,
+                "  axis %c: Bruce-Vincent (transient, %s) t+ = %.5f, corrected %.5f at %.1f mV (I0 %.4g A, Is %.4g A, "
+                "R0 %.4g ohm, Rs %.4g ohm; linear %.5f); %d steps to t = %.4g s = %.2f tau_d, %s\n",
+                axis, r.exchange_current_density_A_m2 > 0.0 ? "Butler-Volmer" : "ideal Li", r.t_plus,
+                r.t_plus_corrected, 1e3 * r.voltage_V, r.I0_A, r.Is_A, r.R0_ohm, r.Rs_ohm, r.t_plus_linear, r.steps,
+                r.t_end_s, r.tau_d_s > 0.0 ? r.t_end_s / r.tau_d_s : 0.0,
+                r.reached_steady ? "steady" : r.steady.converged_reason.c_str());
+  return buf;
+}
+
+std::string bruce_vincent_csv(const BruceVincentResult& r, const std::string& header) {
+  std::string out = header;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "# Bruce-Vincent transient, axis %c, step %.6g V, %s electrodes (i0 %.6g A/m2); I0 = %.9g A (t = 0+), "
+                "Is = %.9g A, t+ = %.7f, corrected %.7f; current into the cell at the low electrode\n",
+                "xyz"[r.axis], r.voltage_V, r.exchange_current_density_A_m2 > 0.0 ? "Butler-Volmer" : "ideal Li",
+                r.exchange_current_density_A_m2, r.I0_A, r.Is_A, r.t_plus, r.t_plus_corrected);
+  out += buf;
+  out += "t_s,current_A\n";
+  for (std::size_t i = 0; i < r.time_s.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%.9g,%.9g\n", r.time_s[i], r.current_A[i]);
+    out += buf;
+  }
+  return out;
+}
+
+void write_bruce_vincent_fields(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
+                                const BruceVincentResult& r, const io::Provenance& provenance) {
+  const double c0 = config.electrolyte.salt_concentration_mol_m3;
+  const double VT = physics::thermal_voltage_V(config.electrolyte.temperature_K);
+  const auto& st = r.steady;
+  const std::size_t n = st.c_plus.size();
+  std::vector<double> cp(n), cm(n), ct(n), phi(n), mp(n), mm(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    cp[c] = c0 * st.c_plus[c];
+    cm[c] = c0 * st.c_minus[c];
+    ct[c] = cp[c] + cm[c];
+    phi[c] = VT * st.psi[c];
+    mp[c] = VT * st.mu_plus[c];
+    mm[c] = VT * st.mu_minus[c];
+  }
+  const io::FieldLayout layout{config.grid, s.domain->owned(), s.domain->comm()};
+  using D = std::span<const double>;
+  const std::vector<io::CellField> f{{"phase", "1", 1, s.labels.labels()}, {"c_plus", "mol/m3", 1, D(cp)},
+                                     {"c_minus", "mol/m3", 1, D(cm)},      {"c_salt", "mol/m3", 1, D(cm)},
+                                     {"c_total", "mol/m3", 1, D(ct)},      {"phi", "V", 1, D(phi)},
+                                     {"mu_plus_V", "V", 1, D(mp)},         {"mu_minus_V", "V", 1, D(mm)}};
+  if (config.output.vtk) {
+    const std::string file = io::write_vtk(dir, "bruce_vincent_steady", layout, f);
+    if (s.domain->rank() == 0) io::write_pvd(dir, "bruce_vincent_steady", {{0.0, file}});
+  }
+  if (config.output.hdf5) io::write_hdf5(dir / "bruce_vincent_steady.h5", layout, f, provenance);
+}
+
+}  // namespace ionpath::study

@@ -1,0 +1,161 @@
+#include "study/problem.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+
+#include "io/atomic_file.hpp"
+#include "io/provenance.hpp"
+#include "io/summary_writer.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/image_import.hpp"
+#include "io/versions.hpp"
+#include "io/vtk_writer.hpp"
+#include "ionpath/build_info.hpp"
+#include "solver/petsc/versions.hpp"
+
+namespace ionpath::study {
+namespace {
+
+const char* axis_name(int a) { return a == 0 ? "x" : a == 1 ? "y" : "z"; }
+
+}  // namespace
+
+std::unique_ptr<solver::Domain> make_domain(const io::RunConfig& config) {
+  solver::DomainOptions opt;
+  opt.transport_axis = config.geometry.transport_axis;
+  opt.side_walls = config.geometry.side_walls;
+  return std::make_unique<solver::Domain>(config.grid, opt);
+}
+
+Structure build_structure(const io::RunConfig& config) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Structure s;
+  s.domain = make_domain(config);
+  const auto& domain = *s.domain;
+  if (const auto* image = std::get_if<mesh::ImageParams>(&config.geometry.structure)) {
+    // Images: read the owned box grown by the shell halo, then derive the shell like generators do.
+    const int halo = mesh::shell_halo(config.grid, config.geometry.shell);
+    mesh::Box grown = mesh::grow_box(config.grid, domain.owned(), halo, config.geometry);
+    for (int a = 0; a < 3; ++a) {  // images are not periodic copies: clip instead of wrapping
+      grown.lo[a] = std::max(grown.lo[a], 0);
+      grown.hi[a] = std::min(grown.hi[a], config.grid.n_cells[a]);
+    }
+    const mesh::LabelBlock block = io::import_image_block(*image, config.grid, grown, s.table, domain.comm());
+    s.labels = mesh::apply_interface_shell(config.grid, block, domain.owned(), config.geometry.shell);
+    s.info.structure = "image";
+  } else {
+    auto generated = mesh::generate_block(config.grid, config.geometry, domain.owned(), solver::mpi_sum_in_place(domain.comm()));
+    s.labels = std::move(generated.labels);
+    s.info = generated.info;
+  }
+  s.report = solver::report_structure(domain, s.labels, s.table);
+  s.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return s;
+}
+
+io::Provenance make_provenance(const io::RunConfig& config, const std::string& command_line, MPI_Comm comm) {
+  io::Provenance p;
+  p.ionpath_version = build_info::version;
+  p.git_describe = build_info::git_describe;
+  p.petsc_version = solver::petsc_version();
+  p.hdf5_version = io::hdf5_version();
+  p.vtk_version = io::vtk_version();
+  p.mpi_version = solver::mpi_library_version();
+  p.resolved_config_yaml = config.resolved_yaml;
+  p.date_utc = io::make_date_utc();
+  p.command_line = command_line;
+  MPI_Comm_size(comm, &p.n_ranks);
+  p.seed = config.geometry.seed;
+  return p;
+}
+
+nlohmann::json to_json(const io::Provenance& p) {
+  nlohmann::json j = p;  // io/provenance.hpp: one key per member, as in the HDF5 attributes
+  return j;
+}
+
+nlohmann::json to_json(const Structure& s, const io::RunConfig& config) {
+  nlohmann::json phases = nlohmann::json::array();
+  for (const auto& p : s.report.phases)
+    phases.push_back({{"name", p.name},
+                      {"label", p.label},
+                      {"n_cells", p.n_cells},
+                      {"volume_fraction", p.volume_fraction},
+                      {"percolates", {{"x", p.percolates[0]}, {"y", p.percolates[1]}, {"z", p.percolates[2]}}}});
+  const auto& o = s.info.orientation;
+  nlohmann::json j = {
+      {"structure", s.info.structure},
+      {"grid", {{"n_cells", config.grid.n_cells}, {"voxel_size_m", config.grid.voxel_size_m},
+                {"size_m", {config.grid.length_m(0), config.grid.length_m(1), config.grid.length_m(2)}}}},
+      {"transport_axis", axis_name(config.geometry.transport_axis)},
+      {"side_walls", config.geometry.side_walls == mesh::SideWalls::periodic ? "periodic" : "zero_flux"},
+      {"n_cells", s.report.n_cells},
+      {"phases", phases},
+      {"interface_area_per_volume_1_m", s.report.interface_area_per_volume_1_m},
+      {"electrolyte_percolates",
+       {{"x", s.report.electrolyte_percolates[0]}, {"y", s.report.electrolyte_percolates[1]}, {"z", s.report.electrolyte_percolates[2]}}},
+      {"clay_fraction", {{"target", s.info.target_clay_fraction}, {"achieved_before_shell", s.info.achieved_clay_fraction}}},
+      {"n_objects", s.info.n_objects},
+      {"build_time_s", s.build_seconds}};
+  if (s.info.weight_fraction >= 0.0)
+    j["weight_to_volume"] = {{"weight_fraction", s.info.weight_fraction}, {"volume_fraction", s.info.converted_volume_fraction}};
+  if (s.info.structure == "aligned_walls") j["wall_thickness_m"] = s.info.wall_thickness_m;
+  if (s.info.structure == "random_platelets")
+    j["orientation"] = {{"mean_P2", o.mean_P2}, {"order_tensor_eigenvalues", o.order_eigenvalues},
+                        {"aggregation_index", o.aggregation_index}};
+  return j;
+}
+
+std::string describe(const Structure& s, const io::RunConfig& config) {
+  std::ostringstream os;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s: %d x %d x %d voxels of %.3g um (%s), built in %.2f s\n", s.info.structure.c_str(),
+                config.grid.n_cells[0], config.grid.n_cells[1], config.grid.n_cells[2], config.grid.voxel_size_m * 1e6,
+                config.source.filename().c_str(), s.build_seconds);
+  os << buf;
+  for (const auto& p : s.report.phases) {
+    std::snprintf(buf, sizeof buf, "  %-10s %8.4f %%   percolates x:%s y:%s z:%s\n", p.name.c_str(), 100.0 * p.volume_fraction,
+                  p.percolates[0] ? "yes" : "no", p.percolates[1] ? "yes" : "no", p.percolates[2] ? "yes" : "no");
+    os << buf;
+  }
+  std::snprintf(buf, sizeof buf, "  interface area %.4g 1/um; electrolyte (gel+interface) percolates along %s: %s\n",
+                s.report.interface_area_per_volume_1_m * 1e-6, axis_name(config.geometry.transport_axis),
+                s.report.electrolyte_percolates[config.geometry.transport_axis] ? "yes" : "NO");
+  os << buf;
+  if (s.info.weight_fraction >= 0.0) {
+    std::snprintf(buf, sizeof buf, "  %.2f wt %% clay -> %.3f vol %% (target), %.3f vol %% achieved, %zu platelets\n",
+                  100 * s.info.weight_fraction, 100 * s.info.converted_volume_fraction, 100 * s.info.achieved_clay_fraction,
+                  s.info.n_objects);
+    os << buf;
+  }
+  if (s.info.structure == "random_platelets") {
+    std::snprintf(buf, sizeof buf, "  orientation <P2> = %.3f, aggregation index %.3f (1 = uniform random)\n",
+                  s.info.orientation.mean_P2, s.info.orientation.aggregation_index);
+    os << buf;
+  }
+  if (s.info.structure == "aligned_walls") {
+    std::snprintf(buf, sizeof buf, "  %zu walls of %.3g um, wall fraction %.3f %% (target %.3f %%)\n", s.info.n_objects,
+                  s.info.wall_thickness_m * 1e6, 100 * s.info.achieved_clay_fraction, 100 * s.info.target_clay_fraction);
+    os << buf;
+  }
+  return os.str();
+}
+
+void write_structure(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
+                     const io::Provenance& provenance) {
+  const io::FieldLayout layout{config.grid, s.domain->owned(), s.domain->comm()};
+  const std::vector<io::CellField> fields{{"phase", "1", 1, s.labels.labels()}};
+  if (config.output.vtk) {
+    const std::string file = io::write_vtk(dir, "structure", layout, fields);
+    if (s.domain->rank() == 0) io::write_pvd(dir, "structure", {{0.0, file}});
+  }
+  if (config.output.hdf5) io::write_hdf5(dir / "structure.h5", layout, fields, provenance);
+  nlohmann::json j = to_json(s, config);
+  j["provenance"] = to_json(provenance);
+  j["phase_labels"] = nlohmann::json::object();
+  for (const auto& p : s.table.phases()) j["phase_labels"][p.name] = p.label;
+  io::write_json(dir / "geometry.json", j, s.domain->comm());
+}
+
+}  // namespace ionpath::study
