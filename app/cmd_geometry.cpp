@@ -1,9 +1,9 @@
 // `ionpath geometry CONFIG`: build the microstructure, print its report, write it for ParaView/h5py.
-#include <iostream>
+#include <petscsys.h>
 
 #include "app/commands.hpp"
 #include "app/config_loading.hpp"
-#include "study/problem.hpp"
+#include "study/run.hpp"
 
 namespace ionpath::app {
 
@@ -15,10 +15,7 @@ void add_geometry_command(CLI::App& app, Action& action) {
     action = [opts](const RunContext& ctx) {
       const auto config = load_config_or_report(*opts, ctx);
       if (!config) return exit_bad_input;
-      const study::Structure s = study::build_structure(*config);
-      if (ctx.rank == 0) std::cout << study::describe(s, *config);
-      study::write_structure(config->output.directory, s, *config, study::make_provenance(*config, ctx.command_line, PETSC_COMM_WORLD));
-      if (ctx.rank == 0) std::cout << "  wrote " << config->output.directory << "/{structure.*, geometry.json}\n";
+      study::run_geometry(*config, {ctx.command_line, PETSC_COMM_WORLD, false});
       return exit_ok;
     };
   });

@@ -12,6 +12,7 @@
 
 #include "app/commands.hpp"
 #include "app/petsc_session.hpp"
+#include "io/image_import.hpp"
 #include "io/versions.hpp"
 #include "ionpath/build_info.hpp"
 #include "solver/petsc/versions.hpp"
@@ -95,6 +96,12 @@ int main(int argc, char** argv) {
     }
     status = action(RunContext{petsc.rank(), petsc.n_ranks(), joined(args.cli) +
                                                                    (args.petsc.empty() ? "" : " -- " + joined(args.petsc))});
+  } catch (const CLI::Error& e) {  // an option checked once PETSc is up (e.g. tortuosity --sigma)
+    std::cerr << "ionpath: " << e.what() << "\n";
+    return exit_bad_input;
+  } catch (const ionpath::io::ImageError& e) {
+    std::cerr << "ionpath: input error: " << e.what() << "\n";
+    return exit_bad_input;
   } catch (const std::exception& e) {
     std::cerr << "ionpath: error: " << e.what() << "\n";
     return exit_failure;

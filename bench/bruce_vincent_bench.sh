@@ -15,7 +15,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # 80 um cube: four 20 um wall periods, so the walls tile the periodic box (1.25 um voxels at N = 64).
 log=$(/usr/bin/time -f "TIME %e s, peak RSS %M KB per rank" mpiexec -n "$ranks" --oversubscribe "$build/app/ionpath" run \
   examples/paper_electrolytes/aligned_mmt.yaml --set experiment.type=bruce_vincent \
-  --set experiment.bruce_vincent_route=transient --set "grid.n_cells=[$n,$n,$n]" \
+  --set experiment.bruce_vincent.route=transient --set "grid.n_cells=[$n,$n,$n]" \
   --set grid.voxel_size_m=$(python3 -c "print(80e-6/$n)") --set output.fields=false --output "$out" \
   -- -en_ksp_converged_reason ${BENCH_PETSC_OPTS:-} 2>&1)
 echo "$log" | grep -E "axis|TIME"

@@ -13,8 +13,8 @@ out=$(mktemp -d)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # 0.625 um voxels: 128 cells = 80 um = four 20 um wall periods, so the walls tile the periodic box.
 log=$(/usr/bin/time -f "TIME %e s, peak RSS %M KB per rank" mpiexec -n "$ranks" --oversubscribe "$build/app/ionpath" run \
-  examples/paper_electrolytes/aligned_mmt.yaml --set model=electroneutral --set experiment.type=conductivity \
-  --set experiment.voltage_V=0.001 --set "grid.n_cells=[$n,$n,$n]" --set grid.voxel_size_m=$(python3 -c "print(80e-6/$n)") \
+  examples/paper_electrolytes/aligned_mmt.yaml --set experiment.conductivity.model=electroneutral --set experiment.type=conductivity \
+  --set experiment.conductivity.voltage_V=0.001 --set "grid.n_cells=[$n,$n,$n]" --set grid.voxel_size_m=$(python3 -c "print(80e-6/$n)") \
   --set output.fields=false --output "$out" -- -en_ksp_converged_reason ${BENCH_PETSC_OPTS:-} 2>&1)
 echo "$log" | grep -E "axis|TIME"
 its=$(echo "$log" | grep -o "iterations [0-9]*" | awk '{s += $2; n++} END {print n " Newton steps, " s " GMRES iterations"}')

@@ -202,49 +202,22 @@ physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, cons
   return m;
 }
 
-ExperimentConfig read_experiment(MapReader r) {
-  ExperimentConfig x;
-  x.type = static_cast<ExperimentConfig::Type>(
-      r.choice("type", {"none", "conductivity", "tortuosity", "transference_linear", "arrhenius", "bruce_vincent"}, 0,
-               "virtual experiment run by `ionpath run` (none = conductivity)"));
-  const YAML::Node axes = r.raw("axes", "list of x, y, z", "driving axes (default: the transport axis)");
-  if (axes.IsDefined()) {
-    x.axes.clear();
-    if (!axes.IsSequence() || axes.size() == 0) r.context().fail(axes, r.key_path("axes"), "expected a list such as [x, z]");
-    for (const auto& a : axes) {
-      const auto it = std::find(axis_names.begin(), axis_names.end(), a.IsScalar() ? a.Scalar() : "");
-      if (it == axis_names.end()) r.context().fail(a, r.key_path("axes"), "axis must be x, y or z");
-      x.axes.push_back(static_cast<int>(it - axis_names.begin()));
-    }
-  } else {
-    x.axes.clear();  // filled with the transport axis by load_config
-  }
-  x.accuracy = r.number("accuracy", 1e-6, Range{1e-12, 0.1}, "requested relative accuracy of sigma_eff");
-  x.reference_phase = r.text("reference_phase", "gel", "phase whose bulk conductivity defines sigma_rel and tau");
+ConductivitySpec read_conductivity(MapReader r) {
+  ConductivitySpec x;
+  x.model = static_cast<Model>(r.choice("model", {"conduction", "electroneutral", "pnp"}, 0,
+                                        "transport model: conduction (Ohm per phase), electroneutral Nernst-Planck "
+                                        "with fixed charge, or Poisson-Nernst-Planck (resolves double layers)"));
   x.voltage_V = r.number("voltage_V", 0.010, Range{-1.0, 1.0},
-                         "bruce_vincent: step between the Li electrodes; model electroneutral/pnp: between the baths (V)");
-  x.bruce_vincent_route = static_cast<ExperimentConfig::BruceVincentRoute>(r.choice(
-      "bruce_vincent_route", {"steady", "transient"}, 0,
-      "bruce_vincent: steady = I_0 from the conduction solve, I_s from the steady electroneutral solve (ideal Li "
-      "electrodes); transient = potentiostatic step integrated in time (current history, R0, Rs, corrected t+)"));
-  x.exchange_current_density_A_m2 = r.number(
-      "exchange_current_density_A_m2", 0.0, non_negative,
-      "bruce_vincent transient: Butler-Volmer exchange current density i0 at c0 of both Li electrodes (A/m2; "
-      "alpha_a = alpha_c = 0.5); 0 = ideal reversible Li electrodes");
-  x.end_time_s = r.number("end_time_s", 0.0, non_negative,
-                          "bruce_vincent transient: polarisation time (s); I_s is the current at that time; 0 = run "
-                          "until the current is steady (solver criterion, spec §3.8)");
-  if (!r.documenting() && x.bruce_vincent_route == ExperimentConfig::BruceVincentRoute::steady) {
-    if (x.exchange_current_density_A_m2 > 0.0)
-      r.fail_at_key("exchange_current_density_A_m2",
-                    "inconsistent: Butler-Volmer electrodes (exchange current density > 0) need bruce_vincent_route: "
-                    "transient (the steady route has ideal reversible Li electrodes)");
-    if (x.end_time_s > 0.0)
-      r.fail_at_key("end_time_s", "inconsistent: an end time needs bruce_vincent_route: transient");
-  }
+                         "model electroneutral/pnp: potential difference of the two gel baths (V)");
   x.wall_surface_charge_C_m2 = r.number("wall_surface_charge_C_m2", 0.0, Range{-1.0, 1.0},
                                         "model pnp: surface charge of non-periodic side walls (C/m2; clay < 0)");
-  const YAML::Node temps = r.raw("temperatures_K", "list of numbers", "arrhenius: temperatures (default 273.15 to 338.15 K by 5 K)");
+  r.finish();
+  return x;
+}
+
+ArrheniusSpec read_arrhenius(MapReader r) {
+  ArrheniusSpec x;
+  const YAML::Node temps = r.raw("temperatures_K", "list of numbers", "temperatures (default 273.15 to 338.15 K by 5 K)");
   if (temps.IsDefined()) {
     if (!temps.IsSequence() || temps.size() < 2) r.context().fail(temps, r.key_path("temperatures_K"), "expected a list of at least two temperatures");
     for (const auto& t : temps) {
@@ -260,16 +233,98 @@ ExperimentConfig read_experiment(MapReader r) {
   return x;
 }
 
-// The Nernst-Planck models run the bath-to-bath conductivity experiment; pnp must resolve the
-// Debye length (spec §1.4: h <= lambda_D / 5).
+BruceVincentSpec read_bruce_vincent(MapReader r) {
+  BruceVincentSpec x;
+  x.route = static_cast<BruceVincentSpec::Route>(r.choice(
+      "route", {"steady", "transient"}, 0,
+      "steady = I_0 from the conduction solve, I_s from the steady electroneutral solve (ideal Li electrodes); "
+      "transient = potentiostatic step integrated in time (current history, R0, Rs, corrected t+)"));
+  x.voltage_V = r.number("voltage_V", 0.010, Range{-1.0, 1.0}, "potential step between the Li electrodes (V)");
+  x.exchange_current_density_A_m2 = r.number(
+      "exchange_current_density_A_m2", 0.0, non_negative,
+      "route transient: Butler-Volmer exchange current density i0 at c0 of both Li electrodes (A/m2; "
+      "alpha_a = alpha_c = 0.5); 0 = ideal reversible Li electrodes");
+  x.end_time_s = r.number("end_time_s", 0.0, non_negative,
+                          "route transient: polarisation time (s); I_s is the current at that time; 0 = run until "
+                          "the current is steady (solver criterion, spec §3.8)");
+  if (!r.documenting() && x.route == BruceVincentSpec::Route::steady) {
+    if (x.exchange_current_density_A_m2 > 0.0)
+      r.fail_at_key("exchange_current_density_A_m2",
+                    "inconsistent: Butler-Volmer electrodes (exchange current density > 0) need route: transient "
+                    "(the steady route has ideal reversible Li electrodes)");
+    if (x.end_time_s > 0.0) r.fail_at_key("end_time_s", "inconsistent: an end time needs route: transient");
+  }
+  r.finish();
+  return x;
+}
+
+// Keys of the flat experiment section before one spec per experiment: name where each went.
+void reject_moved_experiment_keys(const MapReader& r) {
+  static const std::vector<std::pair<std::string, std::string>> moved{
+      {"voltage_V", "experiment.bruce_vincent.voltage_V or experiment.conductivity.voltage_V"},
+      {"bruce_vincent_route", "experiment.bruce_vincent.route"},
+      {"exchange_current_density_A_m2", "experiment.bruce_vincent.exchange_current_density_A_m2"},
+      {"end_time_s", "experiment.bruce_vincent.end_time_s"},
+      {"wall_surface_charge_C_m2", "experiment.conductivity.wall_surface_charge_C_m2"},
+      {"temperatures_K", "experiment.arrhenius.temperatures_K"}};
+  for (const auto& [key, to] : moved)
+    if (r.has(key)) r.fail_at_key(key, "this key moved to " + to + " (docs/config.md)");
+  const YAML::Node type = r.node().IsMap() ? r.node()["type"] : YAML::Node();
+  if (type.IsScalar()) {
+    const std::string t = type.Scalar();
+    if (t == "none" || t == "tortuosity")
+      r.context().fail(type, r.key_path("type"), "'" + t + "' is now 'conductivity' (it always ran the conductivity experiment)");
+    if (t == "transference_linear") r.context().fail(type, r.key_path("type"), "'transference_linear' is now 'transference'");
+  }
+}
+
+ExperimentConfig read_experiment(MapReader r) {
+  ExperimentConfig x;
+  if (!r.documenting()) reject_moved_experiment_keys(r);
+  const auto& names = experiment_names();
+  const int type = r.choice("type", names, 0,
+                            "virtual experiment run by `ionpath run`; its parameters go in experiment.<type>");
+  const YAML::Node axes = r.raw("axes", "list of x, y, z", "driving axes (default: the transport axis)");
+  x.axes.clear();  // absent: filled with the transport axis by parse()
+  if (axes.IsDefined()) {
+    if (!axes.IsSequence() || axes.size() == 0) r.context().fail(axes, r.key_path("axes"), "expected a list such as [x, z]");
+    for (const auto& a : axes) {
+      const auto it = std::find(axis_names.begin(), axis_names.end(), a.IsScalar() ? a.Scalar() : "");
+      if (it == axis_names.end()) r.context().fail(a, r.key_path("axes"), "axis must be x, y or z");
+      const int axis = static_cast<int>(it - axis_names.begin());
+      if (std::find(x.axes.begin(), x.axes.end(), axis) != x.axes.end())
+        r.context().fail(a, r.key_path("axes"), "axis listed twice");
+      x.axes.push_back(axis);
+    }
+  }
+  x.accuracy = r.number("accuracy", 1e-6, Range{1e-12, 0.1}, "requested relative accuracy of every sigma_eff");
+  x.reference_phase = r.text("reference_phase", "gel", "phase whose bulk conductivity defines sigma_rel and tau");
+  x.conduction_solver = static_cast<ExperimentConfig::ConductionSolver>(
+      r.choice("conduction_solver", {"auto", "assembled", "matrix_free"}, 0,
+               "conduction solves: auto = matrix-free geometric multigrid on large grids, assembled AIJ + GAMG on "
+               "small ones (docs/performance.md); or force one"));
+  // Exactly the block of the chosen experiment may be present (as for geometry.structure).
+  const std::vector<std::string> docs{"parameters of experiment conductivity", "parameters of experiment transference",
+                                      "parameters of experiment arrhenius", "parameters of experiment bruce_vincent"};
+  for (int k = 0; k < static_cast<int>(names.size()); ++k) {
+    bool present = false;
+    MapReader sub = r.child(names[k], docs[k], &present);
+    if (present && k != type && !r.documenting())
+      r.fail_at_key(names[k], "inconsistent: experiment.type is '" + names[type] + "'");
+    if (k != type && !r.documenting()) continue;
+    if (k == 0) x.spec = read_conductivity(sub);
+    if (k == 1) { sub.finish(); x.spec = TransferenceSpec{}; }
+    if (k == 2) x.spec = read_arrhenius(sub);
+    if (k == 3) x.spec = read_bruce_vincent(sub);
+  }
+  if (r.documenting()) x.spec = ConductivitySpec{};
+  r.finish();
+  return x;
+}
+
+// pnp must resolve the Debye length (spec §1.4: h <= lambda_D / 5).
 void check_model(const RunConfig& c, const MapReader& r) {
-  if (c.model == Model::conduction) return;
-  const std::string name = c.model == Model::pnp ? "pnp" : "electroneutral";
-  using Type = ExperimentConfig::Type;
-  if (c.experiment.type != Type::none && c.experiment.type != Type::conductivity)
-    r.fail_at_key("model", "inconsistent: model '" + name +
-                               "' runs experiment.type conductivity only (the other experiments choose their own model)");
-  if (c.model != Model::pnp) return;
+  if (experiment_model(c.experiment.spec) != Model::pnp) return;
   const physics::PhaseMaterial& gel = c.phase("gel");
   const double debye = physics::make_scales(c.electrolyte.salt_concentration_mol_m3, c.electrolyte.temperature_K, 1.0,
                                             c.grid.voxel_size_m, gel.relative_permittivity)
@@ -311,7 +366,8 @@ RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node reso
     c.phases.push_back(read_material(phases.child(name, "phase '" + name + "'"), default_material(name, gel_D), c.electrolyte));
   phases.finish();
 
-  c.model = static_cast<Model>(r.choice("model", {"conduction", "electroneutral", "pnp"}, 0, "transport model"));
+  if (!r.documenting() && r.has("model"))
+    r.fail_at_key("model", "this key moved to experiment.conductivity.model (with experiment.type: conductivity)");
   c.experiment = read_experiment(r.child("experiment", "virtual experiment"));
   check_model(c, r);
   if (c.experiment.axes.empty()) c.experiment.axes = {c.geometry.transport_axis};
@@ -362,6 +418,18 @@ void apply_override(YAML::Node& root, const std::string& text, std::set<std::str
 }
 
 }  // namespace
+
+const std::vector<std::string>& experiment_names() {
+  static const std::vector<std::string> names{"conductivity", "transference", "arrhenius", "bruce_vincent"};
+  return names;
+}
+
+std::string experiment_name(const ExperimentSpec& spec) { return experiment_names().at(spec.index()); }
+
+Model experiment_model(const ExperimentSpec& spec) {
+  const auto* c = std::get_if<ConductivitySpec>(&spec);
+  return c ? c->model : Model::conduction;
+}
 
 const physics::PhaseMaterial& RunConfig::phase(const std::string& name) const {
   for (const auto& p : phases)

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "mesh/geometry_params.hpp"
@@ -14,21 +15,55 @@
 
 namespace ionpath::io {
 
+/// Transport model of the conductivity experiment (spec §1): conduction (Ohm's law per phase),
+/// electroneutral Nernst-Planck with fixed charge, or Poisson-Nernst-Planck.
 enum class Model { conduction, electroneutral, pnp };
 
-/// Virtual experiment run by `ionpath run`.
-struct ExperimentConfig {
-  enum class Type { none, conductivity, tortuosity, transference_linear, arrhenius, bruce_vincent } type = Type::none;
-  std::vector<int> axes{2};       ///< driving axes (0 = x, 1 = y, 2 = z)
-  double accuracy = 1e-6;         ///< requested relative accuracy of sigma_eff
-  std::string reference_phase = "gel";
-  std::vector<double> temperatures_K;  ///< arrhenius sweep (default 273.15, 278.15, ..., 338.15 K)
-  double voltage_V = 0.010;       ///< bruce_vincent, Nernst-Planck conductivity: applied potential step
-  enum class BruceVincentRoute { steady, transient } bruce_vincent_route = BruceVincentRoute::steady;
-  double exchange_current_density_A_m2 = 0.0;  ///< bruce_vincent transient: Butler-Volmer i0 at c0; 0 = ideal Li
-  double end_time_s = 0.0;        ///< bruce_vincent transient: polarisation time; 0 = until steady
+/// experiment.conductivity: sigma_eff, tortuosity factor and MacMullin number per axis. With a
+/// Nernst-Planck model the structure sits between two gel baths held `voltage_V` apart.
+struct ConductivitySpec {
+  Model model = Model::conduction;
+  double voltage_V = 0.010;               ///< electroneutral / pnp: potential difference of the baths
   double wall_surface_charge_C_m2 = 0.0;  ///< pnp: surface charge of the non-periodic side walls
 };
+
+/// experiment.transference: the linear Bruce-Vincent limit t+ = G[sigma+] / G[sigma] (spec §1.6).
+struct TransferenceSpec {};
+
+/// experiment.arrhenius: sigma_eff at each temperature, with activation-energy fits (spec §5.4).
+struct ArrheniusSpec {
+  std::vector<double> temperatures_K;  ///< default 273.15, 278.15, ..., 338.15 K
+};
+
+/// experiment.bruce_vincent: Li | cell | Li potentiostatic polarisation (spec §5.3).
+struct BruceVincentSpec {
+  enum class Route { steady, transient } route = Route::steady;
+  double voltage_V = 0.010;                    ///< step between the Li electrodes
+  double exchange_current_density_A_m2 = 0.0;  ///< transient: Butler-Volmer i0 at c0; 0 = ideal Li
+  double end_time_s = 0.0;                     ///< transient: polarisation time; 0 = until steady
+};
+
+/// One spec per experiment; the alternative held names the experiment (experiment_name).
+using ExperimentSpec = std::variant<ConductivitySpec, TransferenceSpec, ArrheniusSpec, BruceVincentSpec>;
+
+/// Virtual experiment run by `ionpath run`: `experiment.type` picks one, `experiment.<type>`
+/// holds its parameters; the keys below are common to all.
+struct ExperimentConfig {
+  ExperimentSpec spec;
+  std::vector<int> axes{2};       ///< driving axes (0 = x, 1 = y, 2 = z)
+  double accuracy = 1e-6;         ///< requested relative accuracy of every sigma_eff
+  std::string reference_phase = "gel";
+  /// Conduction solves: auto = matrix-free multigrid from study::matrix_free_min_cells cells up
+  /// (faster there, measured), assembled AIJ + GAMG below; or either one forced.
+  enum class ConductionSolver { automatic, assembled, matrix_free } conduction_solver = ConductionSolver::automatic;
+};
+
+/// "conductivity", "transference", "arrhenius" or "bruce_vincent": the registry's names.
+[[nodiscard]] std::string experiment_name(const ExperimentSpec& spec);
+/// The names in variant order (experiment.type's choices).
+[[nodiscard]] const std::vector<std::string>& experiment_names();
+/// Model of the conductivity experiment; conduction for every other experiment.
+[[nodiscard]] Model experiment_model(const ExperimentSpec& spec);
 
 struct OutputConfig {
   std::string directory = "out";
@@ -43,7 +78,6 @@ struct RunConfig {
   mesh::GeometryParams geometry;
   physics::Electrolyte electrolyte;
   std::vector<physics::PhaseMaterial> phases;  ///< gel, wall, clay, interface, void (+ user phases)
-  Model model = Model::conduction;
   ExperimentConfig experiment;
   OutputConfig output;
   std::vector<std::pair<std::string, std::string>> petsc_options;  ///< in file order, no leading '-'

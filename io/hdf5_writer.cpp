@@ -117,8 +117,23 @@ void write_provenance(hid_t file, const Provenance& p) {
   numeric_attribute(g, "seed", std::vector<std::uint64_t>{p.seed}, H5T_NATIVE_UINT64);
 }
 
+// Scalar datasets are written collectively with the same value on every rank (metadata writes are
+// collective in parallel HDF5); only rank 0's selection transfers data.
+void write_results(hid_t file, const std::vector<ScalarResult>& results) {
+  Hid lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "link creation list");
+  check(H5Pset_create_intermediate_group(lcpl, 1), "intermediate groups");
+  Hid group(H5Gcreate2(file, "results", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "group /results");
+  for (const auto& r : results) {
+    Hid space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+    Hid dset(H5Dcreate2(group, r.name.c_str(), H5T_NATIVE_DOUBLE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+             "dataset /results/" + r.name);
+    string_attribute(dset, "units", r.unit);
+    check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &r.value), "write /results/" + r.name);
+  }
+}
+
 void write_file(const fs::path& tmp, const FieldLayout& layout, const std::vector<CellField>& fields,
-                const Provenance& p, const std::map<std::string, double>& scales) {
+                const Provenance& p, const Hdf5Metadata& meta) {
   Hid f(open_parallel(tmp, layout.comm, true), H5Fclose, "create " + tmp.string());
   numeric_attribute(f, "voxel_size_m", std::vector<double>{layout.grid.voxel_size_m}, H5T_NATIVE_DOUBLE);
   const auto& n = layout.grid.n_cells;
@@ -143,10 +158,15 @@ void write_file(const fs::path& tmp, const FieldLayout& layout, const std::vecto
     check(H5Dwrite(dset, type, mem_space, file_space, xfer, data), "write /fields/" + field.name);
   }
   write_provenance(f, p);
-  if (!scales.empty()) {
+  if (!meta.scales.empty()) {
     Hid sc(H5Gcreate2(f, "scales", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "group /scales");
-    for (const auto& [k, v] : scales) numeric_attribute(sc, k, std::vector<double>{v}, H5T_NATIVE_DOUBLE);
+    for (const auto& [k, v] : meta.scales) numeric_attribute(sc, k, std::vector<double>{v}, H5T_NATIVE_DOUBLE);
   }
+  if (!meta.phase_labels.empty()) {
+    Hid g(H5Gcreate2(f, "phase_labels", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "group /phase_labels");
+    for (const auto& [name, label] : meta.phase_labels) numeric_attribute(g, name, std::vector<int>{label}, H5T_NATIVE_INT);
+  }
+  if (!meta.results.empty()) write_results(f, meta.results);
 }
 
 std::string dims_text(const std::vector<hsize_t>& dims) {
@@ -198,7 +218,7 @@ std::vector<T> read_block(const fs::path& file, const std::string& dataset, cons
 }  // namespace
 
 void write_hdf5(const fs::path& file, const FieldLayout& layout, const std::vector<CellField>& fields,
-                const Provenance& provenance, const std::map<std::string, double>& scales) {
+                const Provenance& provenance, const Hdf5Metadata& metadata) {
   int rank = 0;
   MPI_Comm_rank(layout.comm, &rank);
   std::string error;
@@ -215,7 +235,7 @@ void write_hdf5(const fs::path& file, const FieldLayout& layout, const std::vect
   if (rank == 0) owner = std::make_unique<AtomicFile>(file, tag);
   try {
     const QuietHdf5Errors quiet;
-    write_file(temporary_path(file, tag), layout, fields, provenance, scales);
+    write_file(temporary_path(file, tag), layout, fields, provenance, metadata);
   } catch (const std::exception& e) {
     error = "HDF5 output " + file.string() + " failed on rank " + std::to_string(rank) + ": " + e.what();
   }

@@ -6,7 +6,10 @@
 /// float64; every dataset has a string attribute `units`. Root attributes: `voxel_size_m`
 /// (double) and `n_cells` (int[3], x, y, z order). Group `/provenance` holds one attribute per
 /// io::Provenance member under the member's name (strings as variable-length UTF-8, `n_ranks` int,
-/// `seed` uint64). Optional group `/scales` holds one double attribute per entry.
+/// `seed` uint64). Optional groups (Hdf5Metadata): `/scales` holds one double attribute per entry;
+/// `/phase_labels` one int attribute per phase name (its label value in /fields/phase);
+/// `/results/<name>` one float64 scalar dataset per result with a string attribute `units`
+/// (names may contain '/', e.g. "z/sigma_eff": groups are created).
 /// The file appears under its final name only when every rank has written its part.
 #include <cstdint>
 #include <filesystem>
@@ -19,10 +22,24 @@
 
 namespace ionpath::io {
 
+/// A scalar result with its unit, e.g. {"z/sigma_eff", "S/m", 0.0632}.
+struct ScalarResult {
+  std::string name;
+  std::string unit;
+  double value = 0.0;
+};
+
+/// What a file carries besides fields and provenance.
+struct Hdf5Metadata {
+  std::map<std::string, double> scales{};
+  std::map<std::string, int> phase_labels{};  ///< phase name -> label value
+  std::vector<ScalarResult> results{};
+};
+
 /// Collective over layout.comm. Throws std::runtime_error on every rank if any rank fails
 /// (e.g. a field span that does not cover its owned box); no file or temporary remains then.
 void write_hdf5(const std::filesystem::path& file, const FieldLayout& layout, const std::vector<CellField>& fields,
-                const Provenance& provenance, const std::map<std::string, double>& scales = {});
+                const Provenance& provenance, const Hdf5Metadata& metadata = {});
 
 /// Collective over comm: this rank's `box` of a [nz][ny][nx] (or [nz][ny][nx][ncomp]) dataset
 /// whose global shape must match `grid`, as doubles, x fastest, components interleaved. A 2D

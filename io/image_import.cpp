@@ -160,6 +160,16 @@ std::vector<unsigned> read_hdf5(const mesh::ImageParams& image, const mesh::Grid
   return values;
 }
 
+// Every rank learns of a failure through throw_if_any_rank_failed; its message becomes an ImageError.
+template <class F>
+void rethrow_as_image_error(F&& agree) {
+  try {
+    agree();
+  } catch (const std::runtime_error& e) {
+    throw ImageError(e.what());
+  }
+}
+
 }  // namespace
 
 mesh::LabelBlock import_image_block(const mesh::ImageParams& image, const mesh::Grid& grid, const mesh::Box& box,
@@ -170,7 +180,7 @@ mesh::LabelBlock import_image_block(const mesh::ImageParams& image, const mesh::
   } catch (const std::exception& e) {
     error = e.what();
   }
-  throw_if_any_rank_failed(error, comm);
+  rethrow_as_image_error([&] { throw_if_any_rank_failed(error, comm); });
   return import_image_block(image, grid, box, std::as_const(table), comm);
 }
 
@@ -197,7 +207,7 @@ mesh::LabelBlock import_image_block(const mesh::ImageParams& image, const mesh::
           if (label < 0) {  // the first in x-fastest order on this rank; the smallest key wins overall
             error = image.path + ": image value " +
                     (v < n_image_values ? std::to_string(v) : std::string("outside 0..65535")) + " at voxel " +
-                    voxel_text(i, j, k) + " is not in the label map (geometry.image.labels)";
+                    voxel_text(i, j, k) + " is not in the label map (" + image.label_map_name + ")";
             key = (static_cast<long long>(k) * grid.n_cells[1] + j) * grid.n_cells[0] + i;
             break;
           }
@@ -208,7 +218,7 @@ mesh::LabelBlock import_image_block(const mesh::ImageParams& image, const mesh::
     error = e.what();
     key = -1;
   }
-  throw_if_any_rank_failed(error, comm, key);
+  rethrow_as_image_error([&] { throw_if_any_rank_failed(error, comm, key); });
   return block;
 }
 

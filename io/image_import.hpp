@@ -12,6 +12,7 @@
 #include <mpi.h>
 
 #include <optional>
+#include <stdexcept>
 
 #include "mesh/geometry_params.hpp"
 #include "mesh/grid.hpp"
@@ -19,8 +20,15 @@
 
 namespace ionpath::io {
 
+/// A bad input image (missing, short, damaged, wrong shape or type, unmapped value): the user's
+/// input, not a failure of the run (`ionpath` exits 2).
+class ImageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Reads `box` of the image. Collective over `comm` (use MPI_COMM_SELF for a private read): if
-/// any rank fails, every rank throws the same std::runtime_error, which names the file and either
+/// any rank fails, every rank throws the same ImageError, which names the file and either
 /// the expected vs actual size (bytes, pages, page size, dataset shape) or the first offending
 /// value and its voxel (i, j, k) in global x-fastest order. Phase names in the label map that the
 /// table lacks are added as user phases (labels >= 16).

@@ -65,6 +65,7 @@ struct ImageParams {
   bool x_fastest = true;               ///< raw only: false = z fastest (C order of [x][y][z])
   std::string dataset = "/labels";     ///< hdf5 only
   std::vector<std::pair<int, std::string>> label_map;  ///< image value -> phase name
+  std::string label_map_name = "geometry.image.labels";  ///< where the user gave the map (for errors)
 };
 
 /// Gel voxels within thickness_m (exact Euclidean distance) of wall/clay become `interface`.

@@ -5,8 +5,6 @@
 #include <cstdio>
 
 #include "study/coefficients.hpp"
-#include "io/hdf5_writer.hpp"
-#include "io/vtk_writer.hpp"
 #include "physics/conductivity.hpp"
 #include "solver/electroneutral/electroneutral.hpp"
 #include "solver/pnp/pnp.hpp"
@@ -22,6 +20,7 @@ struct Steady {
   int newton = 0, linear = 0;
   std::string reason;
   const std::vector<double>*c_plus = nullptr, *c_minus = nullptr, *psi = nullptr, *current = nullptr;
+  std::vector<std::uint8_t> active;
 };
 
 template <class Result>
@@ -36,13 +35,8 @@ Steady steady_view(const Result& r) {
           &r.c_plus,
           &r.c_minus,
           &r.psi,
-          &r.current};
-}
-
-solver::Domain domain_with_dof(const Structure& s, const io::RunConfig& config, int dof) {
-  solver::DomainOptions opt = s.domain->options();
-  opt.dof = dof;
-  return solver::Domain(config.grid, opt);
+          &r.current,
+          {}};
 }
 
 }  // namespace
@@ -50,8 +44,10 @@ solver::Domain domain_with_dof(const Structure& s, const io::RunConfig& config, 
 NernstPlanckCellResult run_nernst_planck_cell(const Structure& s, const io::RunConfig& config, int axis) {
   NernstPlanckCellResult r;
   r.axis = axis;
-  r.model = config.model;
-  r.voltage_V = config.experiment.voltage_V;
+  const auto& spec = std::get<io::ConductivitySpec>(config.experiment.spec);
+  r.model = spec.model;
+  r.voltage_V = spec.voltage_V;
+  const solver::Domain& along = domain_along(s, axis);
   const SpeciesCoefficients k = species_coefficients(s, config);
   const physics::Scales& sc = k.scales;
   r.debye_length_m = sc.debye_length_m();
@@ -60,16 +56,17 @@ NernstPlanckCellResult run_nernst_planck_cell(const Structure& s, const io::RunC
   solver::ElectroneutralResult en;
   solver::PnpResult pnp;
   Steady st;
-  if (config.model == io::Model::electroneutral) {
-    const solver::Domain d = domain_with_dof(s, config, 2);
+  if (spec.model == io::Model::electroneutral) {
+    const solver::Domain d = domain_with_dof(along, 2);
     solver::ElectroneutralInput in{k.D_plus, k.D_minus, k.X};
     // A bath of uncharged electrolyte at c0: mu+ = ln c + psi = psi, mu- = ln c - psi = -psi.
     in.low = {solver::ElectrodeKind::reservoir, psi_low, -psi_low};
     in.high = {solver::ElectrodeKind::reservoir, 0.0, 0.0};
     en = solver::solve_electroneutral_steady(d, in);
     st = steady_view(en);
+    st.active = en.active;
   } else {
-    const solver::Domain d = domain_with_dof(s, config, 3);
+    const solver::Domain d = domain_with_dof(along, 3);
     solver::PnpInput in;
     in.D_plus = k.D_plus;
     in.D_minus = k.D_minus;
@@ -78,9 +75,11 @@ NernstPlanckCellResult run_nernst_planck_cell(const Structure& s, const io::RunC
     in.Lambda2 = sc.Lambda2;
     in.low = {solver::PnpFaceKind::reservoir, 0.0, psi_low, 1.0, 1.0};
     in.high = {solver::PnpFaceKind::reservoir, 0.0, 0.0, 1.0, 1.0};
-    in.side_surface_charge = config.experiment.wall_surface_charge_C_m2 / (physics::faraday_C_mol * sc.c0 * sc.L0);
+    in.side_surface_charge = spec.wall_surface_charge_C_m2 / (physics::faraday_C_mol * sc.c0 * sc.L0);
     pnp = solver::solve_pnp_steady(d, in);
     st = steady_view(pnp);
+    st.active = pnp.active_plus;
+    for (std::size_t c = 0; c < st.active.size(); ++c) st.active[c] |= pnp.active_minus[c];
   }
 
   const double h = config.grid.voxel_size_m;
@@ -104,12 +103,13 @@ NernstPlanckCellResult run_nernst_planck_cell(const Structure& s, const io::RunC
     r.potential.push_back(sc.potential_V((*st.psi)[c]));
   }
   for (const double i : *st.current) r.current_density.push_back(sc.current_density_A_m2(i));
+  r.active = std::move(st.active);
   return r;
 }
 
 nlohmann::json to_json(const NernstPlanckCellResult& r) {
   nlohmann::json j = {
-      {"axis", std::string(1, "xyz"[r.axis])},
+      {"axis", axis_name(r.axis)},
       {"model", r.model == io::Model::pnp ? "pnp" : "electroneutral"},
       {"voltage_V", r.voltage_V},
       {"current_A", r.current_A},
@@ -123,6 +123,7 @@ nlohmann::json to_json(const NernstPlanckCellResult& r) {
       {"newton_iterations", r.newton_iterations},
       {"linear_iterations", r.linear_iterations},
       {"converged_reason", r.converged_reason},
+      {"active_fraction", 1.0 - r.inactive_fraction},
       {"electrodes", "baths of gel electrolyte (c+ = c- = c0) on the two faces normal to the axis"},
       {"definitions", "sigma_eff = I L / (A V) (chord conductivity); t+ = I+ / I (Li+ current fraction)"}};
   if (r.model == io::Model::pnp) j["debye_length_m"] = r.debye_length_m;
@@ -141,24 +142,32 @@ std::string describe(const NernstPlanckCellResult& r) {
   return buf;
 }
 
-void write_fields(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
-                  const NernstPlanckCellResult& r, const io::Provenance& provenance) {
-  const io::FieldLayout layout{config.grid, s.domain->owned(), s.domain->comm()};
+AxisReport bath_cell_experiment(const ExperimentContext& ctx, int axis) {
+  const NernstPlanckCellResult r = run_nernst_planck_cell(ctx.structure, ctx.config, axis);
+  AxisReport out;
+  out.json = to_json(r);
+  out.text = describe(r);
+  const std::string a = axis_name(axis);
+  out.scalars = {{a + "/sigma_eff", "S/m", r.sigma_eff_S_m}, {a + "/t_plus", "1", r.t_plus}};
+  if (!ctx.config.output.fields) return out;
   using D = std::span<const double>;
-  const std::vector<double> magnitude = io::vector_magnitude(r.current_density);
+  const std::vector<double> c_plus = with_inactive_as_nan(r.c_plus, r.active, 1);
+  const std::vector<double> c_minus = with_inactive_as_nan(r.c_minus, r.active, 1);
+  const std::vector<double> phi = with_inactive_as_nan(r.potential, r.active, 1);
+  const std::vector<double> j = with_inactive_as_nan(r.current_density, r.active, 3);
+  const std::vector<double> magnitude = io::vector_magnitude(j);
   // c_salt: the anion concentration, which equals the salt concentration in every phase (X binds cations).
-  const std::vector<io::CellField> f{{"phase", "1", 1, s.labels.labels()},
-                                     {"c_plus", "mol/m3", 1, D(r.c_plus)},
-                                     {"c_minus", "mol/m3", 1, D(r.c_minus)},
-                                     {"c_salt", "mol/m3", 1, D(r.c_minus)},
-                                     {"potential", "V", 1, D(r.potential)},
-                                     {"current_density", "A/m2", 3, D(r.current_density)},
-                                     {"current_density_magnitude", "A/m2", 1, D(magnitude)}};
-  if (config.output.vtk) {
-    const std::string file = io::write_vtk(dir, "np_fields", layout, f);
-    if (s.domain->rank() == 0) io::write_pvd(dir, "np_fields", {{0.0, file}});
-  }
-  if (config.output.hdf5) io::write_hdf5(dir / "np_fields.h5", layout, f, provenance);
+  const std::string stem = "fields_" + a;
+  write_fields(ctx.out, ctx.structure, stem,
+               {{"c_plus", "mol/m3", 1, D(c_plus)},
+                {"c_minus", "mol/m3", 1, D(c_minus)},
+                {"c_salt", "mol/m3", 1, D(c_minus)},
+                {"potential", "V", 1, D(phi)},
+                {"current_density", "A/m2", 3, D(j)},
+                {"current_density_magnitude", "A/m2", 1, D(magnitude)}},
+               r.active, out.scalars);
+  out.json["fields"] = stem + ".pvd";
+  return out;
 }
 
 }  // namespace ionpath::study

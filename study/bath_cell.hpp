@@ -11,8 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "study/problem.hpp"
-#include "io/provenance.hpp"
+#include "study/experiment.hpp"
 
 namespace ionpath::study {
 
@@ -30,14 +29,15 @@ struct NernstPlanckCellResult {
   std::string converged_reason;
   // Fields per owned cell, SI: c+, c- (mol/m3), potential (V), current density (A/m2, 3 per cell).
   std::vector<double> c_plus, c_minus, potential, current_density;
+  std::vector<std::uint8_t> active;  ///< per owned cell: 1 where a species is transported
 };
 
 [[nodiscard]] NernstPlanckCellResult run_nernst_planck_cell(const Structure& s, const io::RunConfig& config, int axis);
 [[nodiscard]] nlohmann::json to_json(const NernstPlanckCellResult& r);
 [[nodiscard]] std::string describe(const NernstPlanckCellResult& r);
-/// Writes np_fields.{vti|pvti,pvd,h5}: phase, c_plus, c_minus, c_salt, potential, current_density
-/// and its magnitude.
-void write_fields(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
-                  const NernstPlanckCellResult& r, const io::Provenance& provenance);
+/// Registry part of experiment.conductivity for model electroneutral / pnp; writes
+/// fields_<axis>.{pvd,h5}: c_plus, c_minus, c_salt (mol/m3), potential (V), current density and
+/// its magnitude (A/m2), NaN in inactive cells, with the `active` mask.
+[[nodiscard]] AxisReport bath_cell_experiment(const ExperimentContext& ctx, int axis);
 
 }  // namespace ionpath::study

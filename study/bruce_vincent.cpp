@@ -5,15 +5,14 @@
 #include <utility>
 
 #include "study/coefficients.hpp"
-#include "io/hdf5_writer.hpp"
-#include "io/vtk_writer.hpp"
+#include "io/summary_writer.hpp"
 #include "study/bruce_vincent_transient.hpp"
 
 namespace ionpath::study {
 
 namespace {
 
-using Route = io::ExperimentConfig::BruceVincentRoute;
+using Route = io::BruceVincentSpec::Route;
 
 // Storage weight kappa of every owned cell (the phase's accessible volume fraction, spec §1.5).
 std::vector<double> cell_capacity(const Structure& s, const io::RunConfig& config) {
@@ -27,7 +26,7 @@ std::vector<double> cell_capacity(const Structure& s, const io::RunConfig& confi
 // from the solver, SI in the result.
 void run_transient(const Structure& s, const io::RunConfig& config, const SpeciesCoefficients& k,
                    const solver::Domain& domain2, BruceVincentResult& r) {
-  const auto& x = config.experiment;
+  const auto& x = std::get<io::BruceVincentSpec>(config.experiment.spec);
   const double h = config.grid.voxel_size_m, VT = k.scales.VT;
   const double amp = physics::faraday_C_mol * k.scales.N0 * h * h, ohm = VT / amp;
   r.exchange_current_density_A_m2 = x.exchange_current_density_A_m2;
@@ -66,14 +65,13 @@ void run_transient(const Structure& s, const io::RunConfig& config, const Specie
 BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& config, int axis) {
   BruceVincentResult r;
   r.axis = axis;
-  r.voltage_V = config.experiment.voltage_V;
+  const auto& spec = std::get<io::BruceVincentSpec>(config.experiment.spec);
+  r.voltage_V = spec.voltage_V;
   const SpeciesCoefficients k = species_coefficients(s, config);
   const double VT = k.scales.VT, h = config.grid.voxel_size_m;
-  // A second domain with two unknowns per cell, same layout and transport axis.
-  solver::DomainOptions opt = s.domain->options();
-  opt.dof = 2;
-  const solver::Domain domain2(config.grid, opt);
-  if (config.experiment.bruce_vincent_route == Route::transient) {
+  // Two unknowns per cell, electrodes on the faces normal to the axis.
+  const solver::Domain domain2 = domain_with_dof(domain_along(s, axis), 2);
+  if (spec.route == Route::transient) {
     r.route = "transient";
     run_transient(s, config, k, domain2, r);
     return r;
@@ -86,7 +84,7 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
                                        {solver::ElectrodeKind::ideal_li, 0.0, 0.0}};
   r.steady = solver::solve_electroneutral_steady(domain2, in);
   r.Is_A = physics::faraday_C_mol * k.scales.N0 * h * h * r.steady.li_flux_in_low;
-  const TransferenceResult lin = run_transference_linear(s, config, axis);
+  const TransferenceResult lin = run_transference_linear(s, config, axis);  // also gives I_0
   const double L = config.grid.length_m(axis);
   const double area = config.grid.n_total() / static_cast<double>(config.grid.n_cells[axis]) * h * h;
   r.I0_A = lin.total.sigma_eff * area * r.voltage_V / L;
@@ -96,7 +94,7 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
 }
 
 nlohmann::json to_json(const BruceVincentResult& r) {
-  nlohmann::json j = {{"axis", std::string(1, "xyz"[r.axis])},
+  nlohmann::json j = {{"axis", axis_name(r.axis)},
                       {"route", r.route},
                       {"voltage_V", r.voltage_V},
                       {"I0_A", r.I0_A},
@@ -140,7 +138,7 @@ nlohmann::json to_json(const BruceVincentResult& r) {
 
 std::string describe(const BruceVincentResult& r) {
   char buf[640];
-  const char axis = "xyz"[r.axis];
+  const char axis = *axis_name(r.axis);
   if (r.route == "steady") {
     std::snprintf(buf, sizeof buf,
                   "  axis %c: Bruce-Vincent t+ = %.5f at %.1f mV (I0 %.4g A, Is %.4g A; linear %.5f; %d Newton its)\n",
@@ -157,27 +155,23 @@ std::string describe(const BruceVincentResult& r) {
   return buf;
 }
 
-std::string bruce_vincent_csv(const BruceVincentResult& r, const std::string& header) {
-  std::string out = header;
-  char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "# Bruce-Vincent transient, axis %c, step %.6g V, %s electrodes (i0 %.6g A/m2); I0 = %.9g A (t = 0+), "
-                "Is = %.9g A, t+ = %.7f, corrected %.7f; current into the cell at the low electrode\n",
-                "xyz"[r.axis], r.voltage_V, r.exchange_current_density_A_m2 > 0.0 ? "Butler-Volmer" : "ideal Li",
+void write_current_history(const Outputs& out, const BruceVincentResult& r) {
+  std::vector<std::vector<io::CsvCell>> rows;
+  for (std::size_t i = 0; i < r.time_s.size(); ++i) rows.push_back({r.time_s[i], r.current_A[i]});
+  char note[512];
+  std::snprintf(note, sizeof note,
+                "Bruce-Vincent transient, axis %s, step %.6g V, %s electrodes (i0 %.6g A/m2); I0 = %.9g A (t = 0+), "
+                "Is = %.9g A, t+ = %.7f, corrected %.7f; current into the cell at the low electrode",
+                axis_name(r.axis), r.voltage_V, r.exchange_current_density_A_m2 > 0.0 ? "Butler-Volmer" : "ideal Li",
                 r.exchange_current_density_A_m2, r.I0_A, r.Is_A, r.t_plus, r.t_plus_corrected);
-  out += buf;
-  out += "t_s,current_A\n";
-  for (std::size_t i = 0; i < r.time_s.size(); ++i) {
-    std::snprintf(buf, sizeof buf, "%.9g,%.9g\n", r.time_s[i], r.current_A[i]);
-    out += buf;
-  }
-  return out;
+  io::write_csv(out.directory / (std::string("bruce_vincent_") + axis_name(r.axis) + ".csv"), {{"t", "s"}, {"current", "A"}},
+                rows, out.provenance, {note}, out.comm);
 }
 
-void write_bruce_vincent_fields(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
-                                const BruceVincentResult& r, const io::Provenance& provenance) {
-  const double c0 = config.electrolyte.salt_concentration_mol_m3;
-  const double VT = physics::thermal_voltage_V(config.electrolyte.temperature_K);
+void write_bruce_vincent_fields(const ExperimentContext& ctx, const BruceVincentResult& r,
+                                const std::vector<io::ScalarResult>& scalars) {
+  const double c0 = ctx.config.electrolyte.salt_concentration_mol_m3;
+  const double VT = physics::thermal_voltage_V(ctx.config.electrolyte.temperature_K);
   const auto& st = r.steady;
   const std::size_t n = st.c_plus.size();
   std::vector<double> cp(n), cm(n), ct(n), phi(n), mp(n), mm(n);
@@ -189,17 +183,32 @@ void write_bruce_vincent_fields(const std::filesystem::path& dir, const Structur
     mp[c] = VT * st.mu_plus[c];
     mm[c] = VT * st.mu_minus[c];
   }
-  const io::FieldLayout layout{config.grid, s.domain->owned(), s.domain->comm()};
+  for (auto* v : {&cp, &cm, &ct, &phi, &mp, &mm}) *v = with_inactive_as_nan(*v, st.active, 1);
   using D = std::span<const double>;
-  const std::vector<io::CellField> f{{"phase", "1", 1, s.labels.labels()}, {"c_plus", "mol/m3", 1, D(cp)},
-                                     {"c_minus", "mol/m3", 1, D(cm)},      {"c_salt", "mol/m3", 1, D(cm)},
-                                     {"c_total", "mol/m3", 1, D(ct)},      {"phi", "V", 1, D(phi)},
-                                     {"mu_plus_V", "V", 1, D(mp)},         {"mu_minus_V", "V", 1, D(mm)}};
-  if (config.output.vtk) {
-    const std::string file = io::write_vtk(dir, "bruce_vincent_steady", layout, f);
-    if (s.domain->rank() == 0) io::write_pvd(dir, "bruce_vincent_steady", {{0.0, file}});
+  write_fields(ctx.out, ctx.structure, std::string("bruce_vincent_fields_") + axis_name(r.axis),
+               {{"c_plus", "mol/m3", 1, D(cp)}, {"c_minus", "mol/m3", 1, D(cm)}, {"c_salt", "mol/m3", 1, D(cm)},
+                {"c_total", "mol/m3", 1, D(ct)}, {"phi", "V", 1, D(phi)}, {"mu_plus_V", "V", 1, D(mp)},
+                {"mu_minus_V", "V", 1, D(mm)}},
+               st.active, scalars);
+}
+
+AxisReport bruce_vincent_experiment(const ExperimentContext& ctx, int axis) {
+  const BruceVincentResult b = run_bruce_vincent(ctx.structure, ctx.config, axis);
+  AxisReport out;
+  out.json = to_json(b);
+  out.text = describe(b);
+  const std::string a = axis_name(axis);
+  out.scalars = {{a + "/t_plus", "1", b.t_plus}, {a + "/t_plus_linear", "1", b.t_plus_linear},
+                 {a + "/I0", "A", b.I0_A}, {a + "/Is", "A", b.Is_A}};
+  if (b.route == "transient") {
+    out.scalars.push_back({a + "/t_plus_corrected", "1", b.t_plus_corrected});
+    write_current_history(ctx.out, b);
   }
-  if (config.output.hdf5) io::write_hdf5(dir / "bruce_vincent_steady.h5", layout, f, provenance);
+  if (ctx.config.output.fields) {
+    write_bruce_vincent_fields(ctx, b, out.scalars);
+    out.json["fields"] = "bruce_vincent_fields_" + a + ".pvd";
+  }
+  return out;
 }
 
 }  // namespace ionpath::study

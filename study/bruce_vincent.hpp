@@ -1,18 +1,18 @@
 #pragma once
-// Bruce-Vincent transference number (spec §5.3), two routes (experiment.bruce_vincent_route):
+// Bruce-Vincent transference number (spec §5.3), two routes (experiment.bruce_vincent.route):
 //  * steady: ideal reversible Li electrodes; I_0 is the instantaneous current of the uniform
 //    Donnan state (the conduction solve), I_s the steady current of the nonlinear Nernst-Planck
 //    solve at the same voltage step, t+ = I_s / I_0.
 //  * transient: the potentiostatic step integrated in time (solver::run_bruce_vincent) with ideal
 //    Li or Butler-Volmer electrodes, the current history I(t), the interfacial resistances R0, Rs
-//    and the paper's corrected t+; with experiment.end_time_s > 0 the run stops at that time and
+//    and the paper's corrected t+; with experiment.bruce_vincent.end_time_s > 0 the run stops at that time and
 //    I_s is the current then.
 // The linear shortcut G[sigma+]/G[sigma] is reported beside both.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "study/conductivity.hpp"
+#include "study/transference.hpp"
 #include "solver/electroneutral/electroneutral.hpp"
 
 namespace ionpath::study {
@@ -29,7 +29,7 @@ struct BruceVincentResult {
   double t_plus_corrected = 0.0;               ///< I_s (dV - I_0 R_0) / (I_0 (dV - I_s R_s)) (paper's formula)
   double R0_ohm = 0.0, Rs_ohm = 0.0;           ///< interfacial resistance of the cell at t = 0+ and at the end
   double I0_first_step_A = 0.0;                ///< current after the first (1e-6 tau_d) step
-  double requested_end_time_s = 0.0;           ///< experiment.end_time_s (0 = until steady)
+  double requested_end_time_s = 0.0;           ///< experiment.bruce_vincent.end_time_s (0 = until steady)
   double t_end_s = 0.0, tau_d_s = 0.0;
   bool reached_steady = false;
   int steps = 0, rejected_steps = 0;
@@ -42,13 +42,7 @@ struct BruceVincentResult {
 [[nodiscard]] nlohmann::json to_json(const BruceVincentResult& r);
 /// One line for the console.
 [[nodiscard]] std::string describe(const BruceVincentResult& r);
-/// Transient route: the current history as CSV `t_s,current_A` after the `#` lines of `header`.
-[[nodiscard]] std::string bruce_vincent_csv(const BruceVincentResult& r, const std::string& header);
-
-/// Steady-state (transient: final-state) fields in SI for ParaView/HDF5: c_plus, c_minus, c_salt
-/// (= c-), c_total (mol/m3), phi (V, right electrode at 0), mu_plus_V, mu_minus_V (V_T mu), plus
-/// the phase labels.
-void write_bruce_vincent_fields(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
-                                const BruceVincentResult& r, const io::Provenance& provenance);
+/// Registry entry; the transient route also writes bruce_vincent_<axis>.csv (t_s, current_A).
+[[nodiscard]] AxisReport bruce_vincent_experiment(const ExperimentContext& ctx, int axis);
 
 }  // namespace ionpath::study

@@ -1,57 +1,75 @@
 #pragma once
-// The conductivity / tortuosity experiment of `ionpath run` (spec §5.1, §5.2) on a structure
-// built from a config: an `effective` solve (all phase parameters) and a `geometric` solve (gel
-// and interface conduct as gel, everything else insulates) per driving axis.
+// experiment.conductivity (spec §5.1, §5.2), the one path of `ionpath run` and `ionpath
+// tortuosity`: a steady conduction solve between electrodes on the two faces normal to the axis.
+// Definitions (docs/physics.md): sigma_eff = I L / (A dV); eps = volume fraction of the cells
+// that conduct along the axis; tau = eps sigma_ref / sigma_eff (< 1 where a phase conducts better
+// than the reference); N_M = sigma_ref / sigma_eff. `run` adds a `geometric` solve in which gel
+// and interface conduct as the reference phase and all else insulates (tau_geometric >= 1).
+// With model electroneutral or pnp the experiment is the bath-to-bath cell (study/bath_cell.hpp).
 #include <nlohmann/json.hpp>
+#include <span>
+#include <vector>
 
-#include "study/problem.hpp"
-#include "physics/arrhenius_fit.hpp"
+#include "study/experiment.hpp"
 #include "solver/conduction/conduction.hpp"
 
 namespace ionpath::study {
 
-struct AxisResult {
-  int axis = 2;
-  solver::ConductivityResult effective;
-  solver::ConductivityResult geometric;
-  double sigma_ref_S_m = 0.0;      ///< bulk conductivity of the reference phase along the axis
-  double eps_ref = 0.0;            ///< volume fraction of the reference phase
-  double eps_conducting = 0.0;     ///< gel + interface volume fraction (geometric variant)
+/// Grids of at least this many cells use the matrix-free multigrid when conduction_solver is
+/// auto: below it the assembled AIJ + GAMG solve is as fast or faster (docs/performance.md).
+inline constexpr long long matrix_free_min_cells = 32768;
+
+/// A per-cell conductivity: a value per label when every phase is isotropic (the matrix-free
+/// solver reads the labels, 1 byte per cell), else a diagonal tensor, 3 per owned cell (S/m).
+struct CellConductivity {
+  solver::LabelledSigma labelled;
+  std::vector<double> tensor;  ///< empty: `labelled` holds the conductivity
+  /// Conductivity of owned cell c along axis a.
+  [[nodiscard]] double along(std::size_t c, int a) const {
+    return tensor.empty() ? labelled.of_label[labelled.labels[c]] : tensor[3 * c + static_cast<std::size_t>(a)];
+  }
 };
 
-/// What a per-cell conductivity field holds: the total or the Li+ conductivity of every phase,
-/// or the `geometric` variant (gel and interface conduct as the reference phase, others 0).
+/// What a phase contributes: its total or Li+ conductivity, or the `geometric` variant.
 enum class ConductivityKind { total, li_only, geometric };
 
-/// Per-cell diagonal conductivity tensor (S/m), 3 per owned cell, from the phase materials.
-[[nodiscard]] std::vector<double> cell_conductivity(const Structure& s, const io::RunConfig& config, ConductivityKind kind);
+[[nodiscard]] CellConductivity cell_conductivity(const Structure& s, const io::RunConfig& config, ConductivityKind kind);
 
-/// Linear Bruce-Vincent shortcut (spec §1.6): t+ = G[sigma+] / G[sigma+ + sigma-], with the
-/// Wiener feasibility bound <sigma+> / sigma_eff (spec §7.3).
-struct TransferenceResult {
-  int axis = 2;
-  solver::ConductivityResult total, li_only;
-  double t_plus = 0.0;
-  double mean_sigma_plus_S_m = 0.0;  ///< volume average of the Li+ conductivity along the axis
-  double bound = 0.0;                ///< <sigma+> / sigma_eff
-};
-[[nodiscard]] TransferenceResult run_transference_linear(const Structure& s, const io::RunConfig& config, int axis);
-[[nodiscard]] nlohmann::json to_json(const TransferenceResult& r);
+/// The one place experiment.accuracy and experiment.conduction_solver are interpreted.
+[[nodiscard]] solver::ConductivityOptions conduction_options(const io::ExperimentConfig& x, const mesh::Grid& grid,
+                                                             int axis, bool keep_fields);
 
-/// Arrhenius sweep (spec §5.4): sigma_eff along `axis` at every experiment temperature.
-struct ArrheniusResult {
-  int axis = 2;
-  std::vector<double> T_K, sigma_S_m;
-  physics::ArrheniusFit fit;
+/// One conduction solve along an axis, with what it is compared to.
+struct ConductionMeasurement {
+  solver::ConductivityResult result;
+  double sigma_ref_S_m = 0.0;   ///< reference conductivity along the axis
+  double eps = 0.0;             ///< volume fraction of the cells that conduct along the axis
+  [[nodiscard]] double tortuosity_factor() const;
+  [[nodiscard]] double macmullin_number() const;
 };
-[[nodiscard]] ArrheniusResult run_arrhenius(const Structure& s, const io::RunConfig& config, int axis);
-[[nodiscard]] nlohmann::json to_json(const ArrheniusResult& r);
-/// CSV table T_K,T_C,invT_1000_K,sigma_S_m,sigma_mS_cm,log10_sigma with `#` provenance lines.
-[[nodiscard]] std::string arrhenius_csv(const ArrheniusResult& r, const std::string& header);
+
+/// Solves along `domain`'s transport axis; eps is counted from `sigma` over the domain's comm.
+[[nodiscard]] ConductionMeasurement measure_conductivity(const solver::Domain& domain, const CellConductivity& sigma,
+                                                         double sigma_ref_S_m, const solver::ConductivityOptions& opt);
+
+/// JSON of a measurement: the same keys in `run` and `tortuosity` (docs/experiments.md).
+[[nodiscard]] nlohmann::json to_json(const ConductionMeasurement& m);
+
+struct AxisResult {
+  int axis = 2;
+  ConductionMeasurement effective, geometric;
+  double eps_ref = 0.0;  ///< volume fraction of the reference phase
+};
 
 [[nodiscard]] AxisResult run_conductivity(const Structure& s, const io::RunConfig& config, int axis, bool keep_fields);
 [[nodiscard]] nlohmann::json to_json(const AxisResult& r);
 /// One line per axis for the terminal.
 [[nodiscard]] std::string describe(const AxisResult& r);
+
+/// Registry entry: conduction, or the bath-to-bath Nernst-Planck cell, as the spec's model says.
+[[nodiscard]] AxisReport conductivity_experiment(const ExperimentContext& ctx, int axis);
+
+/// A JSON number, or null where it is not finite (tau of a non-percolating axis).
+[[nodiscard]] nlohmann::json finite_or_null(double v);
 
 }  // namespace ionpath::study

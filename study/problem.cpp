@@ -21,17 +21,38 @@ const char* axis_name(int a) { return a == 0 ? "x" : a == 1 ? "y" : "z"; }
 
 }  // namespace
 
-std::unique_ptr<solver::Domain> make_domain(const io::RunConfig& config) {
+std::unique_ptr<solver::Domain> make_domain(const io::RunConfig& config, MPI_Comm comm) {
   solver::DomainOptions opt;
+  opt.comm = comm;
   opt.transport_axis = config.geometry.transport_axis;
   opt.side_walls = config.geometry.side_walls;
   return std::make_unique<solver::Domain>(config.grid, opt);
 }
 
-Structure build_structure(const io::RunConfig& config) {
+const solver::Domain& domain_along(const Structure& s, int axis) {
+  if (axis == s.domain->transport_axis()) return *s.domain;
+  auto& d = s.along_axis.at(static_cast<std::size_t>(axis));
+  if (!d) {
+    solver::DomainOptions opt = s.domain->options();
+    opt.transport_axis = axis;
+    d = std::make_unique<solver::Domain>(s.domain->grid(), opt);
+    if (d->owned() != s.domain->owned())
+      throw std::logic_error("domain_along: the decomposition changed with the transport axis");
+  }
+  return *d;
+}
+
+solver::Domain domain_with_dof(const solver::Domain& d, int dof) {
+  solver::DomainOptions opt = d.options();
+  opt.dof = dof;
+  opt.field_names.clear();
+  return solver::Domain(d.grid(), opt);
+}
+
+Structure build_structure(const io::RunConfig& config, MPI_Comm comm) {
   const auto t0 = std::chrono::steady_clock::now();
   Structure s;
-  s.domain = make_domain(config);
+  s.domain = make_domain(config, comm);
   const auto& domain = *s.domain;
   if (const auto* image = std::get_if<mesh::ImageParams>(&config.geometry.structure)) {
     // Images: read the owned box grown by the shell halo, then derive the shell like generators do.
@@ -140,22 +161,6 @@ std::string describe(const Structure& s, const io::RunConfig& config) {
     os << buf;
   }
   return os.str();
-}
-
-void write_structure(const std::filesystem::path& dir, const Structure& s, const io::RunConfig& config,
-                     const io::Provenance& provenance) {
-  const io::FieldLayout layout{config.grid, s.domain->owned(), s.domain->comm()};
-  const std::vector<io::CellField> fields{{"phase", "1", 1, s.labels.labels()}};
-  if (config.output.vtk) {
-    const std::string file = io::write_vtk(dir, "structure", layout, fields);
-    if (s.domain->rank() == 0) io::write_pvd(dir, "structure", {{0.0, file}});
-  }
-  if (config.output.hdf5) io::write_hdf5(dir / "structure.h5", layout, fields, provenance);
-  nlohmann::json j = to_json(s, config);
-  j["provenance"] = to_json(provenance);
-  j["phase_labels"] = nlohmann::json::object();
-  for (const auto& p : s.table.phases()) j["phase_labels"][p.name] = p.label;
-  io::write_json(dir / "geometry.json", j, s.domain->comm());
 }
 
 }  // namespace ionpath::study

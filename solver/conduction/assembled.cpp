@@ -51,6 +51,7 @@ ConductivityResult solve_conductivity(const Domain& domain, std::span<const doub
   if (options.keep_fields) {
     out.potential.assign(own.n_cells(), 0.0);
     out.current_density.assign(3 * own.n_cells(), 0.0);
+    out.active.assign(system.active().begin(), system.active().end());
   }
   if (!out.percolating) return out;
 

@@ -58,6 +58,9 @@ struct ConductivityResult {
   LinearSolveStats solve;
   ComponentStats components;      ///< dead ends and floating clusters are removed (steady problem)
   std::vector<double> potential;  ///< per owned cell (keep_fields), 0 in removed cells
+  /// Per owned cell (keep_fields): 1 where the cell carries current between the electrodes, 0 in
+  /// removed cells (insulating, dead ends, floating clusters).
+  std::vector<std::uint8_t> active;
   /// Cell-averaged current density, 3 per owned cell (keep_fields), in [sigma] * V / m.
   std::vector<double> current_density;
   [[nodiscard]] double inactive_fraction() const noexcept { return components.inactive_fraction(); }

@@ -246,6 +246,7 @@ ConductivityResult solve_mf(const Domain& domain, CellSigma sigma, std::vector<d
   if (options.keep_fields) {
     out.potential.assign(own.n_cells(), 0.0);
     out.current_density.assign(3 * own.n_cells(), 0.0);
+    out.active.assign(active.active.begin(), active.active.end());
   }
   if (!out.percolating) return out;
 

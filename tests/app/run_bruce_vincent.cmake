@@ -12,7 +12,7 @@
 include(${CMAKE_CURRENT_LIST_DIR}/check_helpers.cmake)
 function(run_case name np)
   ionpath_run(${name} ${np} ${GEL} --set experiment.type=bruce_vincent --set "grid.n_cells=[3,3,40]"
-              --set experiment.bruce_vincent_route=transient ${ARGN})
+              --set experiment.bruce_vincent.route=transient ${ARGN})
 endfunction()
 
 # (a) ideal electrodes
@@ -39,13 +39,13 @@ if(NOT EXISTS ${csv})
 endif()
 file(STRINGS ${csv} lines)
 list(GET lines 0 first)
-list(GET lines 2 columns)
-if(NOT first MATCHES "^# ionpath " OR NOT columns STREQUAL "t_s,current_A")
+file(STRINGS ${csv} columns REGEX "^[^#]" LIMIT_COUNT 1)  # provenance and notes are `# ` lines
+if(NOT first MATCHES "^# ionpath" OR NOT columns STREQUAL "t_s,current_A")
   message(FATAL_ERROR "bruce_vincent_z.csv header: '${first}' / '${columns}'")
 endif()
 
 # (b) Butler-Volmer electrodes with the paper's correction
-run_case(kinetics 1 --set experiment.exchange_current_density_A_m2=100 --set output.fields=false)
+run_case(kinetics 1 --set experiment.bruce_vincent.exchange_current_density_A_m2=100 --set output.fields=false)
 summary_value(tp kinetics t_plus)
 summary_value(tc kinetics t_plus_corrected)
 summary_value(R0 kinetics R0_ohm)
@@ -60,7 +60,7 @@ check_close("R0 of two Butler-Volmer electrodes" ${R0} ${R0_exact} 1e-5)
 check_between("Rs" ${Rs} ${R0} 1.1e9)
 
 # (c) fixed end time: same I0 and R0, the current still above its steady value
-run_case(fixed_time 1 --set experiment.exchange_current_density_A_m2=100 --set experiment.end_time_s=0.5
+run_case(fixed_time 1 --set experiment.bruce_vincent.exchange_current_density_A_m2=100 --set experiment.bruce_vincent.end_time_s=0.5
          --set output.fields=false)
 summary_value(t_end fixed_time t_end_s)
 summary_value(I0_fixed fixed_time I0_A)

@@ -2,7 +2,7 @@
 # and the Arrhenius sweep of a homogeneous gel (ln(sigma T) fit returns E_a = 20 kJ/mol exactly).
 include(${CMAKE_CURRENT_LIST_DIR}/check_helpers.cmake)
 
-ionpath_run(transference 2 ${WALLS} --set experiment.type=transference_linear --set "experiment.axes=[z]")
+ionpath_run(transference 2 ${WALLS} --set experiment.type=transference --set "experiment.axes=[z]")
 file(READ ${WORK}/transference/summary.json s)
 string(JSON tp GET "${s}" axes 0 t_plus_linear)
 # gel: sigma 0.0632, t+ 0.42 (75 %); wall along z: sigma 0.0316, t+ 0.8 (25 %).
@@ -23,7 +23,7 @@ ionpath_run(bv_gel 2 ${GEL} --set experiment.type=bruce_vincent --set "grid.n_ce
 file(READ ${WORK}/bv_gel/summary.json s)
 string(JSON bv GET "${s}" axes 0 t_plus)
 check_close("Bruce-Vincent t+ of the gel at 10 mV" ${bv} 0.4186795 2e-4)
-ionpath_run(bv_walls 2 ${WALLS} --set experiment.type=bruce_vincent --set "experiment.axes=[z]" --set experiment.voltage_V=0.001
+ionpath_run(bv_walls 2 ${WALLS} --set experiment.type=bruce_vincent --set "experiment.axes=[z]" --set experiment.bruce_vincent.voltage_V=0.001
          --set phases.wall.fixed_charge_mol_m3=500)
 file(READ ${WORK}/bv_walls/summary.json s)
 string(JSON bv GET "${s}" axes 0 t_plus)

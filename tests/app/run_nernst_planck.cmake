@@ -15,13 +15,13 @@ function(run_case name ranks)
 endfunction()
 
 set(z --set "experiment.axes=[z]" --set experiment.type=conductivity)
-run_case(en_walls 2 ${WALLS} ${z} --set model=electroneutral --set experiment.voltage_V=0.005)
+run_case(en_walls 2 ${WALLS} ${z} --set experiment.conductivity.model=electroneutral --set experiment.conductivity.voltage_V=0.005)
 check_close("electroneutral sigma, parallel walls" ${en_walls_sigma_eff_S_m} 0.0553 1e-8)
 check_close("electroneutral t+, parallel walls" ${en_walls_t_plus} 0.4742857142857143 1e-8)
 
 set(charged --set phases.wall.fixed_charge_mol_m3=500)
-run_case(en_charged 1 ${WALLS} ${z} --set model=electroneutral ${charged})
-ionpath_run(linear_charged 1 ${WALLS} --set "experiment.axes=[z]" --set experiment.type=transference_linear ${charged})
+run_case(en_charged 1 ${WALLS} ${z} --set experiment.conductivity.model=electroneutral ${charged})
+ionpath_run(linear_charged 1 ${WALLS} --set "experiment.axes=[z]" --set experiment.type=transference ${charged})
 summary_value(sigma_lin linear_charged sigma_eff_S_m)
 summary_value(t_lin linear_charged t_plus_linear)
 check_close("electroneutral vs conduction sigma (charged walls)" ${en_charged_sigma_eff_S_m} ${sigma_lin} 1e-7)
@@ -29,14 +29,14 @@ check_close("electroneutral vs linear t+ (charged walls)" ${en_charged_t_plus} $
 # The same walls on 16 x 40 x 50 = 32 000 cells, beyond the direct-solver limit: Newton runs GMRES
 # with the AMG preconditioner and the adaptive linear tolerance, and must give the same exact answers.
 set(big --set "grid.n_cells=[16,40,50]" --set output.fields=false)
-run_case(en_walls_amg 2 ${WALLS} ${z} --set model=electroneutral --set experiment.voltage_V=0.005 ${big})
+run_case(en_walls_amg 2 ${WALLS} ${z} --set experiment.conductivity.model=electroneutral --set experiment.conductivity.voltage_V=0.005 ${big})
 check_close("electroneutral sigma, parallel walls, iterative" ${en_walls_amg_sigma_eff_S_m} 0.0553 1e-8)
 check_close("electroneutral t+, parallel walls, iterative" ${en_walls_amg_t_plus} 0.4742857142857143 1e-8)
-run_case(en_charged_amg 2 ${WALLS} ${z} --set model=electroneutral ${charged} ${big})
+run_case(en_charged_amg 2 ${WALLS} ${z} --set experiment.conductivity.model=electroneutral ${charged} ${big})
 check_close("electroneutral vs conduction sigma (charged walls), iterative" ${en_charged_amg_sigma_eff_S_m} ${sigma_lin} 1e-7)
 check_close("electroneutral vs linear t+ (charged walls), iterative" ${en_charged_amg_t_plus} ${t_lin} 1e-7)
 
-run_case(pnp_gel 2 ${GEL} --set model=pnp --set experiment.type=conductivity --set grid.voxel_size_m=4e-11
+run_case(pnp_gel 2 ${GEL} --set experiment.conductivity.model=pnp --set experiment.type=conductivity --set grid.voxel_size_m=4e-11
          --set "grid.n_cells=[3,3,12]")
 check_close("pnp sigma_rel, homogeneous gel" ${pnp_gel_sigma_rel} 1.0 1e-8)
 check_close("pnp t+, homogeneous gel" ${pnp_gel_t_plus} 0.42 1e-8)
@@ -65,7 +65,7 @@ endforeach()
 
 # A Newton solve that cannot converge (one iteration allowed) exits 1 with the reason and a hint,
 # and writes no summary.json.
-execute_process(COMMAND ${MPIEXEC} -n 2 --oversubscribe ${IONPATH} run ${WALLS} ${z} --set model=electroneutral ${charged}
+execute_process(COMMAND ${MPIEXEC} -n 2 --oversubscribe ${IONPATH} run ${WALLS} ${z} --set experiment.conductivity.model=electroneutral ${charged}
                         --output ${WORK}/diverged -- -en_snes_max_it 1
                 RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT status EQUAL 1 OR NOT err MATCHES "DIVERGED_MAX_IT.*Hint: " OR EXISTS ${WORK}/diverged/summary.json)

@@ -41,7 +41,7 @@ electrolyte: {salt_concentration_mol_m3: 390, temperature_K: 300}
 phases:
   gel: {sigma_S_m: 0.0632, t_plus: 0.42}
   wall: {D_plus_m2_s: 1e-12, D_minus_m2_s: 1e-13, sheet_normal: y, fixed_charge_mol_m3: 500}
-experiment: {type: tortuosity, axes: [x, z], accuracy: 1e-5}
+experiment: {type: conductivity, axes: [x, z], accuracy: 1e-5}
 output: {directory: results, vtk: false}
 petsc_options: {cond_ksp_type: cg, -cond_pc_type: gamg}
 )";
@@ -80,7 +80,8 @@ TEST(Config, FullConfigParses) {
   EXPECT_EQ(c.phase("wall").sheet_normal_axis, 1);
   EXPECT_DOUBLE_EQ(c.phase("wall").fixed_charge_mol_m3, 500);
   EXPECT_DOUBLE_EQ(c.phase("clay").D_plus_m2_s, 0.0);  // insulating default
-  EXPECT_EQ(c.experiment.type, io::ExperimentConfig::Type::tortuosity);
+  EXPECT_EQ(io::experiment_name(c.experiment.spec), "conductivity");
+  EXPECT_EQ(io::experiment_model(c.experiment.spec), io::Model::conduction);
   EXPECT_EQ(c.experiment.axes, (std::vector<int>{0, 2}));
   EXPECT_EQ(c.output.directory, "results");
   EXPECT_FALSE(c.output.vtk);

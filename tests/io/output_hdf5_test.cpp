@@ -111,7 +111,7 @@ TEST(OutputHdf5, RoundTripAcrossDecompositions) {
                    {{"phase", "1", 1, std::span<const std::uint8_t>(p.labels)},
                     {"potential", "V", 1, std::span<const double>(p.scalar)},
                     {"current_density", "A/m2", 3, std::span<const double>(p.vector)}},
-                   sample_provenance(), {{"c0_mol_m3", 390.0}, {"debye_length_m", 9.6e-9}});
+                   sample_provenance(), io::Hdf5Metadata{.scales = {{"c0_mol_m3", 390.0}, {"debye_length_m", 9.6e-9}}});
     // Parallel read of another rank's layout.
     const mesh::Box other = test::split_box(grid, read_with.procs, test::rank());
     const Pattern q = make_pattern(other);
@@ -137,7 +137,10 @@ TEST(OutputHdf5, SerialReaderSeesLayoutUnitsAndProvenance) {
   io::write_hdf5(dir / "f.h5", {grid, box, MPI_COMM_WORLD},
                  {{"phase", "1", 1, std::span<const std::uint8_t>(p.labels)},
                   {"current_density", "A/m2", 3, std::span<const double>(p.vector)}},
-                 prov, {{"c0_mol_m3", 390.0}});
+                 prov,
+                 io::Hdf5Metadata{.scales = {{"c0_mol_m3", 390.0}},
+                                  .phase_labels = {{"gel", 0}, {"wall", 1}},
+                                  .results = {{"z/sigma_eff", "S/m", 0.0632}, {"anisotropy", "1", 2.5}}});
   if (test::rank() != 0) return;
   const hid_t f = H5Fopen((dir / "f.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   ASSERT_GE(f, 0);
@@ -167,6 +170,15 @@ TEST(OutputHdf5, SerialReaderSeesLayoutUnitsAndProvenance) {
   EXPECT_EQ(numeric_attribute<std::uint64_t>(f, "/provenance", "seed", H5T_NATIVE_UINT64),
             std::vector<std::uint64_t>{prov.seed});
   EXPECT_EQ(numeric_attribute<double>(f, "/scales", "c0_mol_m3", H5T_NATIVE_DOUBLE), std::vector<double>{390.0});
+  EXPECT_EQ(numeric_attribute<int>(f, "/phase_labels", "wall", H5T_NATIVE_INT), std::vector<int>{1});
+  EXPECT_EQ(string_attribute(f, "/results/z/sigma_eff", "units"), "S/m");
+  EXPECT_EQ(string_attribute(f, "/results/anisotropy", "units"), "1");
+  double sigma = 0.0;
+  const hid_t result = H5Dopen2(f, "/results/z/sigma_eff", H5P_DEFAULT);
+  ASSERT_GE(result, 0);
+  ASSERT_GE(H5Dread(result, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &sigma), 0);
+  H5Dclose(result);
+  EXPECT_EQ(sigma, 0.0632);
   H5Fclose(f);
 }
 

@@ -1,0 +1,31 @@
+#include <stdexcept>
+
+#include "study/arrhenius.hpp"
+#include "study/bruce_vincent.hpp"
+#include "study/conductivity.hpp"
+#include "study/experiment.hpp"
+#include "study/transference.hpp"
+
+namespace ionpath::study {
+
+const std::vector<ExperimentEntry>& experiment_registry() {
+  static const std::vector<ExperimentEntry> registry{
+      {"conductivity", "sigma_eff, tortuosity factor and MacMullin number (conduction, electroneutral or pnp model)",
+       conductivity_experiment},
+      {"transference", "linear Bruce-Vincent t+ = G[sigma+]/G[sigma] with its Wiener bound", transference_experiment},
+      {"arrhenius", "sigma_eff at each temperature with activation-energy fits", arrhenius_experiment},
+      {"bruce_vincent", "Li | cell | Li potentiostatic polarisation: I_0, I_s, t+ (steady or transient route)",
+       bruce_vincent_experiment}};
+  return registry;
+}
+
+const ExperimentEntry& find_experiment(const std::string& name) {
+  std::string known;
+  for (const auto& e : experiment_registry()) {
+    if (e.name == name) return e;
+    known += (known.empty() ? "" : ", ") + e.name;
+  }
+  throw std::invalid_argument("unknown experiment '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace ionpath::study

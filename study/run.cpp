@@ -1,0 +1,82 @@
+#include "study/run.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <limits>
+#include <stdexcept>
+
+#include "io/summary_writer.hpp"
+#include "study/conductivity.hpp"
+#include "study/experiment.hpp"
+
+namespace ionpath::study {
+namespace {
+
+Outputs outputs_for(const io::RunConfig& config, const StudyOptions& options) {
+  if (options.comm == MPI_COMM_NULL) throw std::invalid_argument("run_study: no communicator");
+  return {config.output.directory, config.output, make_provenance(config, options.command_line, options.comm),
+          options.comm};
+}
+
+Structure build_and_write(const io::RunConfig& config, const StudyOptions& options, const Outputs& out) {
+  Structure s = build_structure(config, options.comm);
+  if (out.is_root() && !options.quiet) std::cout << describe(s, config);
+  write_structure(out, s, config);
+  return s;
+}
+
+// sigma_max / sigma_min over the measured axes (infinite when an axis does not conduct).
+void add_anisotropy(nlohmann::json& summary, std::vector<io::ScalarResult>& scalars,
+                    const std::vector<std::pair<int, double>>& sigma_by_axis) {
+  if (sigma_by_axis.size() < 2) return;
+  double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
+  for (const auto& [axis, sigma] : sigma_by_axis) {
+    lo = std::min(lo, sigma);
+    hi = std::max(hi, sigma);
+  }
+  const double ratio = lo > 0.0 ? hi / lo : std::numeric_limits<double>::infinity();
+  summary["anisotropy_ratio"] = finite_or_null(ratio);
+  summary["anisotropy_definition"] = "sigma_max / sigma_min over the measured axes (null: an axis does not conduct)";
+  scalars.push_back({"anisotropy_ratio", "1", ratio});
+}
+
+}  // namespace
+
+
+void run_geometry(const io::RunConfig& config, const StudyOptions& options) {
+  const Outputs out = outputs_for(config, options);
+  static_cast<void>(build_and_write(config, options, out));
+  if (out.is_root() && !options.quiet)
+    std::cout << "  wrote " << out.directory.string() << "/{structure.*, geometry.json}\n";
+}
+
+nlohmann::json run_study(const io::RunConfig& config, const StudyOptions& options) {
+  const Outputs out = outputs_for(config, options);
+  const ExperimentEntry& experiment = find_experiment(io::experiment_name(config.experiment.spec));
+  const Structure s = build_and_write(config, options, out);
+  const ExperimentContext ctx{config, s, out};
+  nlohmann::json axes = nlohmann::json::array();
+  std::vector<io::ScalarResult> scalars;
+  std::vector<std::pair<int, double>> sigma_by_axis;
+  for (const int axis : config.experiment.axes) {
+    if (axis >= config.grid.dimension()) continue;
+    AxisReport r = experiment.run_axis(ctx, axis);
+    if (out.is_root() && !options.quiet) std::cout << r.text << std::flush;
+    for (const auto& sc : r.scalars)
+      if (sc.name == std::string(axis_name(axis)) + "/sigma_eff") sigma_by_axis.emplace_back(axis, sc.value);
+    scalars.insert(scalars.end(), r.scalars.begin(), r.scalars.end());
+    axes.push_back(std::move(r.json));
+  }
+  nlohmann::json summary = {{"experiment", experiment.name}, {"axes", axes}};
+  add_anisotropy(summary, scalars, sigma_by_axis);
+  summary["provenance"] = to_json(out.provenance);
+  const io::FieldLayout layout{config.grid, s.domain->owned(), out.comm};
+  if (config.output.hdf5)
+    io::write_hdf5(out.directory / "summary.h5", layout, {}, out.provenance,
+                   io::Hdf5Metadata{.scales = {}, .phase_labels = phase_labels(s), .results = scalars});
+  io::write_json(out.directory / "summary.json", summary, out.comm);
+  if (out.is_root() && !options.quiet) std::cout << "  wrote " << out.directory.string() << "/summary.json\n";
+  return summary;
+}
+
+}  // namespace ionpath::study
