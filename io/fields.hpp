@@ -27,7 +27,7 @@ struct CellField {
 struct FieldLayout {
   mesh::Grid grid;
   mesh::Box owned;
-  MPI_Comm comm = MPI_COMM_WORLD;
+  MPI_Comm comm = MPI_COMM_NULL;  ///< must be set: the ranks that write together
 };
 
 /// Euclidean norm of every 3-component cell vector (e.g. |current density| for ParaView colouring).

@@ -46,7 +46,7 @@ void write_hdf5(const std::filesystem::path& file, const FieldLayout& layout, co
 /// [ny][nx] dataset is accepted for a grid with nz = 1.
 [[nodiscard]] std::vector<double> read_hdf5_block(const std::filesystem::path& file, const std::string& dataset,
                                                   const mesh::Grid& grid, const mesh::Box& box,
-                                                  MPI_Comm comm = MPI_COMM_WORLD);
+                                                  MPI_Comm comm);
 [[nodiscard]] std::vector<double> read_hdf5_block(const std::filesystem::path& file, const std::string& dataset,
                                                   const FieldLayout& layout);
 

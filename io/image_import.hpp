@@ -38,7 +38,7 @@ class ImageError : public std::runtime_error {
 /// As above, but every phase name in the label map must already be in `table`.
 [[nodiscard]] mesh::LabelBlock import_image_block(const mesh::ImageParams& image, const mesh::Grid& grid,
                                                   const mesh::Box& box, const mesh::PhaseTable& table,
-                                                  MPI_Comm comm = MPI_COMM_WORLD);
+                                                  MPI_Comm comm);
 
 /// Image dimensions (nx, ny, nz) from TIFF/HDF5 headers, so a config can omit n_cells for them;
 /// throws for raw images, which carry no shape.

@@ -16,7 +16,7 @@ namespace ionpath::io {
 
 /// Writes `j` pretty-printed (2 spaces) on rank 0 of `comm`; other ranks return at once. Not
 /// collective, so rank 0 may also call it alone.
-void write_json(const std::filesystem::path& file, const nlohmann::json& j, MPI_Comm comm = MPI_COMM_WORLD);
+void write_json(const std::filesystem::path& file, const nlohmann::json& j, MPI_Comm comm);
 
 /// A CSV column: its quantity name and unit; the header is `<name>_<unit suffix>`.
 struct CsvColumn {
@@ -40,6 +40,6 @@ using CsvCell = std::variant<double, long long, std::string>;
 /// Writes csv_text(...) atomically on rank 0 of `comm`; not collective.
 void write_csv(const std::filesystem::path& file, const std::vector<CsvColumn>& columns,
                const std::vector<std::vector<CsvCell>>& rows, const Provenance& provenance,
-               const std::vector<std::string>& notes = {}, MPI_Comm comm = MPI_COMM_WORLD);
+               const std::vector<std::string>& notes, MPI_Comm comm);
 
 }  // namespace ionpath::io
