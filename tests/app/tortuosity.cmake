@@ -69,3 +69,41 @@ string(JSON smf GET "${a}" axes 0 effective sigma_eff_S_m)
 string(JSON sas GET "${b}" axes 0 effective sigma_eff_S_m)
 check_close("matrix-free vs assembled on 64^3 platelets" ${smf} ${sas} 1e-5)
 message(STATUS "tortuosity image path: laminates exact, blocked volume reported, 64^3 mf ${smf} vs assembled ${sas}")
+
+# One path for one measurement: `ionpath run` (conductivity experiment) and `ionpath tortuosity` on
+# the same labels (the structure.h5 above) give the same sigma_eff, eps and tau to the requested
+# accuracy, under the same JSON keys.
+execute_process(COMMAND ${MPIEXEC} -n 2 --oversubscribe ${IONPATH} run ${PLATELETS} --output ${WORK}/plates_run
+                        --set "grid.n_cells=[64,64,64]" --set experiment.type=conductivity --set experiment.accuracy=1e-6
+                        --set phases.interface.sigma_S_m=0.0632 --set phases.interface.t_plus=0.42
+                        --set output.fields=false RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "run failed:\n${out}${err}")
+endif()
+file(READ ${WORK}/plates_run/summary.json r)
+file(READ ${WORK}/plates_run/geometry.json g)
+string(JSON gel GET "${g}" phase_labels gel)
+string(JSON clay GET "${g}" phase_labels clay)
+string(JSON interface GET "${g}" phase_labels interface)
+run_t(plates_same ${WORK}/plates/structure.h5 --format hdf5 --dataset /fields/phase --voxel-size-m 0.5e-6
+      --sigma ${gel}=0.0632 ${clay}=0 ${interface}=0.0632 --axis z --sides periodic --solver auto --accuracy 1e-6)
+file(READ ${WORK}/plates_same.json t)
+foreach(key sigma_eff_S_m conducting_volume_fraction tortuosity_factor macmullin_number)
+  string(JSON vr GET "${r}" axes 0 effective ${key})
+  string(JSON vt GET "${t}" axes 0 effective ${key})
+  check_close("run vs tortuosity ${key}" ${vt} ${vr} 1e-5)
+endforeach()
+foreach(doc r t)
+  string(JSON n LENGTH "${${doc}}" axes 0 effective)
+  set(keys_${doc} "")
+  math(EXPR last "${n} - 1")
+  foreach(i RANGE ${last})
+    string(JSON k MEMBER "${${doc}}" axes 0 effective ${i})
+    list(APPEND keys_${doc} ${k})
+  endforeach()
+  list(SORT keys_${doc})
+endforeach()
+if(NOT keys_r STREQUAL keys_t)
+  message(FATAL_ERROR "run and tortuosity write different keys:\n run: ${keys_r}\n tortuosity: ${keys_t}")
+endif()
+message(STATUS "run and tortuosity agree on 64^3 platelets: sigma ${vr} / ${vt}, same keys")
