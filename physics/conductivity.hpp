@@ -2,6 +2,7 @@
 /// Local species conductivities of a phase at its Donnan equilibrium state (spec §1.2, §1.3, §1.6,
 /// §1.8): sigma_i = F^2 z_i^2 D_i(T) c_i / (R T), a diagonal tensor when the phase is a sheet.
 #include <array>
+#include <cstddef>
 
 #include "physics/constants.hpp"
 #include "physics/donnan.hpp"
@@ -50,6 +51,30 @@ struct SpeciesConductivity {
   for (int a = 0; a < 3; ++a)
     if (a != phase.sheet_normal_axis) s.plus[a] += excess;
   return s;
+}
+
+/// Per-axis apparent diffusivities that the Nernst-Planck models (electroneutral, pnp) give a phase
+/// so that it conducts exactly as `phase_conductivity` says (spec §1.1): D_i,a = sigma_i,a R T /
+/// (F^2 c_i) at the phase's Donnan concentrations c_i. This is the one material model of all
+/// experiments: the interface excess Sigma+ a_v becomes extra in-plane Li+ mobility, never anion
+/// mobility and never mobility across the sheets. Without the excess the result is the phase's
+/// own D_i(T) on the sheet diagonal (the Donnan concentration cancels). c_i > 0 for every finite X.
+struct NernstPlanckDiffusivities {
+  std::array<double, 3> plus{};   ///< Li+ (m2/s) along x, y, z
+  std::array<double, 3> minus{};  ///< anion (m2/s) along x, y, z
+  DonnanState donnan{};           ///< the concentrations they refer to
+};
+[[nodiscard]] inline NernstPlanckDiffusivities nernst_planck_diffusivities(const PhaseMaterial& phase,
+                                                                           const Electrolyte& electrolyte) noexcept {
+  const SpeciesConductivity s = phase_conductivity(phase, electrolyte);
+  NernstPlanckDiffusivities d;
+  d.donnan = donnan_state(phase.fixed_charge_mol_m3, electrolyte.salt_concentration_mol_m3);
+  const double per_sigma = gas_constant_J_mol_K * electrolyte.temperature_K / (faraday_C_mol * faraday_C_mol);
+  for (std::size_t a = 0; a < 3; ++a) {
+    d.plus[a] = per_sigma * s.plus[a] / d.donnan.c_plus_mol_m3;
+    d.minus[a] = per_sigma * s.minus[a] / d.donnan.c_minus_mol_m3;
+  }
+  return d;
 }
 
 }  // namespace ionpath::physics

@@ -4,9 +4,11 @@
 // held at a potential difference experiment.voltage_V. The steady Nernst-Planck solve gives the
 // current I and its Li+ part I+, hence the chord conductivity sigma_eff = I L / (A V) and the
 // Li+ current fraction t+ = I+ / I (the Hittorf transference number of the composite). For
-// |V| << R T / F this is the linear response; with the electroneutral model and small V it equals
-// the conduction experiment of the Donnan state. pnp resolves double layers and needs
-// voxel_size_m <= lambda_D / 5 (checked when the config is read).
+// |V| << R T / F this is the linear DC response; with the electroneutral model and small V it is
+// G[sigma+] + G[sigma-] (each ion conserved and exchanged with the baths), which equals the
+// conduction experiment G[sigma+ + sigma-] only where both ions take the same paths (e.g.
+// straight walls along the field) and is lower otherwise (docs/physics.md). pnp resolves double
+// layers and needs voxel_size_m <= lambda_D / 5 (checked when the config is read).
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>

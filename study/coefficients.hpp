@@ -3,7 +3,8 @@
 // in the run's dimensionless units (physics::Scales: D in D0 = gel D+ at T, X in c0, permittivity
 // relative to the gel's). One source of truth for temperature laws, sheet anisotropy and the
 // interface excess: D_i = sigma_i R T / (F^2 c_i) with sigma_i the phase's species conductivity
-// and c_i its Donnan concentration, so a phase conducts as its conductivity says in both models.
+// and c_i its Donnan concentration (physics::nernst_planck_diffusivities), so a phase conducts as
+// its conductivity says in both models.
 #include <vector>
 
 #include "study/problem.hpp"

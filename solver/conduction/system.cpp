@@ -71,7 +71,7 @@ MatHandle ConductionSystem::assemble() const {
         MatStencil row = stencil(i, j, k);
         if (!active_.active[own.offset(i, j, k)]) {
           const PetscScalar one = 1.0;
-          IONPATH_PETSC_CALL(MatSetValuesStencil(A, 1, &row, 1, &row, &one, INSERT_VALUES));
+          IONPATH_PETSC_CALL(MatSetValuesStencil(A, 1, &row, 1, &row, &one, ADD_VALUES));
           continue;
         }
         std::array<MatStencil, 7> cols{};
@@ -95,7 +95,9 @@ MatHandle ConductionSystem::assemble() const {
         }
         cols[0] = row;
         vals[0] = diag;
-        IONPATH_PETSC_CALL(MatSetValuesStencil(A, 1, &row, n, cols.data(), vals.data(), INSERT_VALUES));
+        // ADD, not INSERT: on a periodic axis of 2 cells both faces lead to the same neighbour, and
+        // on one of 1 cell to the cell itself; their entries must sum (each row is set once).
+        IONPATH_PETSC_CALL(MatSetValuesStencil(A, 1, &row, n, cols.data(), vals.data(), ADD_VALUES));
       }
   IONPATH_PETSC_CALL(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
   IONPATH_PETSC_CALL(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));

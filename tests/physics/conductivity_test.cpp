@@ -78,3 +78,45 @@ TEST(PhaseConductivity, InternalInterfaceExcessAddsSheetConductance) {
   EXPECT_EQ(s.plus[0], 0.0);
   EXPECT_EQ(s.minus[1], 0.0);
 }
+
+TEST(NernstPlanckDiffusivities, ReproduceSpeciesConductivitiesWithInterfaceExcess) {
+  // The electroneutral/PNP diffusivities of a charged sheet phase with Sigma+ must conduct exactly
+  // as the conduction model's sigma+- on every axis (one material model): D c F^2/(R T) = sigma.
+  // The aligned example's wall: D+- = 0.1 x gel in-plane, D_perp = 0, X = 627 mol/m3, 298.15 K.
+  const ph::Electrolyte e;  // 390 mol/m3, 298.15 K
+  const auto gel = ph::diffusivities_from_conductivity(0.0632, 0.42, e.salt_concentration_mol_m3, e.temperature_K);
+  ph::PhaseMaterial wall;
+  wall.D_plus_m2_s = 0.1 * gel.D_plus_m2_s;
+  wall.D_minus_m2_s = 0.1 * gel.D_minus_m2_s;
+  wall.sheet_normal_axis = 0;
+  wall.normal_to_inplane_ratio = 0.0;
+  wall.fixed_charge_mol_m3 = 627.0;
+  wall.excess_li_sheet_conductance_S = 4e-10;
+  wall.internal_interface_area_1_m = 9e8;
+  const auto s = ph::phase_conductivity(wall, e);
+  const auto D = ph::nernst_planck_diffusivities(wall, e);
+  // Donnan state by hand: root = sqrt(313.5^2 + 390^2) = 500.3821, c+ = 813.8821, c- = 186.8821.
+  EXPECT_NEAR(D.donnan.c_plus_mol_m3, 813.88210, 1e-4);
+  EXPECT_NEAR(D.donnan.c_minus_mol_m3, 186.88210, 1e-4);
+  for (int a = 0; a < 3; ++a) {
+    EXPECT_NEAR(ph::species_conductivity_S_m(+1, D.plus[a], D.donnan.c_plus_mol_m3, e.temperature_K), s.plus[a], 1e-15);
+    EXPECT_NEAR(ph::species_conductivity_S_m(-1, D.minus[a], D.donnan.c_minus_mol_m3, e.temperature_K), s.minus[a], 1e-15);
+  }
+  // Hand values: sigma+ in-plane = 0.1 x 0.026544 x 813.88/390 + 0.36 = 0.365539 S/m; across 0;
+  // sigma- = 0.1 x 0.036656 x 186.88/390 = 0.0017565 S/m in-plane (the excess is Li+ only).
+  EXPECT_NEAR(s.plus[1], 0.365539, 1e-6);
+  EXPECT_EQ(s.plus[2], s.plus[1]);
+  EXPECT_EQ(s.plus[0], 0.0);
+  EXPECT_NEAR(s.minus[1], 0.0017565, 1e-7);
+  EXPECT_EQ(D.plus[0], 0.0);
+  // The anion keeps the phase's own D (the Donnan concentration cancels); Li+ in-plane gains
+  // Sigma+ a_v R T / (F^2 c+) on top of its own D.
+  const double per_sigma = ph::gas_constant_J_mol_K * e.temperature_K / (ph::faraday_C_mol * ph::faraday_C_mol);
+  EXPECT_NEAR(D.minus[1], wall.D_minus_m2_s, 1e-12 * wall.D_minus_m2_s);
+  EXPECT_NEAR(D.plus[1], wall.D_plus_m2_s + per_sigma * 0.36 / D.donnan.c_plus_mol_m3, 1e-12 * D.plus[1]);
+  // Without the excess the conversion is the identity on the sheet diagonal.
+  wall.excess_li_sheet_conductance_S = 0.0;
+  const auto D0 = ph::nernst_planck_diffusivities(wall, e);
+  EXPECT_NEAR(D0.plus[2], wall.D_plus_m2_s, 1e-12 * wall.D_plus_m2_s);
+  EXPECT_EQ(D0.plus[0], 0.0);
+}
