@@ -16,8 +16,9 @@
 namespace ionpath::study {
 
 /// Grids of at least this many cells use the matrix-free multigrid when conduction_solver is
-/// auto: below it the assembled AIJ + GAMG solve is as fast or faster (docs/performance.md).
-inline constexpr long long matrix_free_min_cells = 32768;
+/// auto: below it the assembled AIJ + GAMG solve is faster (bench/conduction_crossover.sh on the
+/// random-MMT example, 2 ranks: 16^3 assembled 0.014 s vs 0.11 s; 20^3 0.071 s vs 0.016 s).
+inline constexpr long long matrix_free_min_cells = 8000;
 
 /// A per-cell conductivity: a value per label when every phase is isotropic (the matrix-free
 /// solver reads the labels, 1 byte per cell), else a diagonal tensor, 3 per owned cell (S/m).

@@ -14,7 +14,7 @@ foreach(recipe ${recipes})
   elseif(name MATCHES "^pnp")
     set(model --set experiment.conductivity.model=pnp --set experiment.type=conductivity --set grid.voxel_size_m=4e-11)
   else()
-    set(model --set experiment.type=conductivity)
+    set(model --set experiment.type=conductivity --set experiment.conduction_solver=assembled)  # the cond_ recipe
   endif()
   execute_process(COMMAND ${MPIEXEC} -n 2 --oversubscribe ${IONPATH} run ${GEL} --set "grid.n_cells=[16,16,32]" ${model} ${sets}
                           --set output.fields=false --output ${WORK}/${name} -- -options_left
