@@ -2,7 +2,7 @@
 """Figure of the PNP clay-slit example (docs/images/clay_slit_pnp.png).
 
 Usage: scripts/plot_clay_slit.py OUT_DIR [PNG]
-OUT_DIR holds np_fields.h5 from `ionpath run examples/nanoscale/clay_slit_pnp.yaml --output OUT_DIR`.
+OUT_DIR holds fields_y.h5 from `ionpath run examples/nanoscale/clay_slit_pnp.yaml --output OUT_DIR`.
 Left: c+ over the slit. Right: c+, c- and c0 across the slit, averaged over the middle third of
 its length (away from the bath entrances).
 """
@@ -18,7 +18,7 @@ import numpy as np
 
 out_dir = sys.argv[1]
 png = sys.argv[2] if len(sys.argv) > 2 else "docs/images/clay_slit_pnp.png"
-with h5py.File(f"{out_dir}/np_fields.h5", "r") as f:
+with h5py.File(f"{out_dir}/fields_y.h5", "r") as f:
     cp = f["fields/c_plus"][0]  # (ny, nx): y along the slit, x across
     cm = f["fields/c_minus"][0]
     phase = f["fields/phase"][0]

@@ -1,5 +1,6 @@
 # ionpath run: linear Bruce-Vincent t+ on parallel walls (exact: sum phi sigma+ / sum phi sigma)
 # and the Arrhenius sweep of a homogeneous gel (ln(sigma T) fit returns E_a = 20 kJ/mol exactly).
+file(REMOVE_RECURSE ${WORK})  # files of an earlier run must not pass for this one's
 include(${CMAKE_CURRENT_LIST_DIR}/check_helpers.cmake)
 
 ionpath_run(transference 2 ${WALLS} --set experiment.type=transference --set "experiment.axes=[z]")
