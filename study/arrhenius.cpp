@@ -16,7 +16,7 @@ ArrheniusResult run_arrhenius(const Structure& s, const io::RunConfig& config, i
     io::RunConfig at_T = config;
     at_T.electrolyte.temperature_K = T;
     r.T_K.push_back(T);
-    r.sigma_S_m.push_back(measure_conductivity(d, cell_conductivity(s, at_T, ConductivityKind::total), 0.0, opt).result.sigma_eff);
+    r.sigma_S_m.push_back(measure_conductivity(d, cell_conductivity(s.labels.labels(), s.table, at_T, ConductivityKind::total), 0.0, opt).result.sigma_eff);
   }
   r.fit = physics::fit_arrhenius(r.T_K, r.sigma_S_m);
   return r;

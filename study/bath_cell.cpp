@@ -48,7 +48,7 @@ NernstPlanckCellResult run_nernst_planck_cell(const Structure& s, const io::RunC
   r.model = spec.model;
   r.voltage_V = spec.voltage_V;
   const solver::Domain& along = domain_along(s, axis);
-  const SpeciesCoefficients k = species_coefficients(s, config);
+  const SpeciesCoefficients k = species_coefficients(s.labels.labels(), s.table, config);
   const physics::Scales& sc = k.scales;
   r.debye_length_m = sc.debye_length_m();
   const double psi_low = sc.potential(r.voltage_V);  // the high bath is the potential reference

@@ -67,7 +67,7 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
   r.axis = axis;
   const auto& spec = std::get<io::BruceVincentSpec>(config.experiment.spec);
   r.voltage_V = spec.voltage_V;
-  const SpeciesCoefficients k = species_coefficients(s, config);
+  const SpeciesCoefficients k = species_coefficients(s.labels.labels(), s.table, config);
   const double VT = k.scales.VT, h = config.grid.voxel_size_m;
   // Two unknowns per cell, electrodes on the faces normal to the axis.
   const solver::Domain domain2 = domain_with_dof(domain_along(s, axis), 2);

@@ -1,16 +1,19 @@
 #include "study/coefficients.hpp"
 
+#include <stdexcept>
+
 #include "physics/conductivity.hpp"
 
 namespace ionpath::study {
 
-SpeciesCoefficients species_coefficients(const Structure& s, const io::RunConfig& config) {
+SpeciesCoefficients species_coefficients(std::span<const mesh::Label> labels, const mesh::PhaseTable& table,
+                                         const io::RunConfig& config) {
   SpeciesCoefficients k;
   const auto& gel = config.phase("gel");
   k.scales = physics::make_scales(config.electrolyte, gel, config.grid.voxel_size_m);
   const double c0 = config.electrolyte.salt_concentration_mol_m3;
-  for (const mesh::Label l : s.labels.labels()) {
-    const auto& m = config.phase(s.table.name_of(l));
+  for (const mesh::Label l : labels) {
+    const auto& m = config.phase(table.name_of(l));
     const auto D = physics::nernst_planck_diffusivities(m, config.electrolyte);
     for (std::size_t a = 0; a < 3; ++a) {
       k.D_plus.push_back(D.plus[a] / k.scales.D0);
@@ -20,6 +23,44 @@ SpeciesCoefficients species_coefficients(const Structure& s, const io::RunConfig
     k.permittivity.push_back(m.relative_permittivity / gel.relative_permittivity);
   }
   return k;
+}
+
+CellConductivity cell_conductivity(std::span<const mesh::Label> labels, const mesh::PhaseTable& table,
+                                   const io::RunConfig& config, ConductivityKind kind) {
+  std::array<std::array<double, 3>, 256> by_label{};
+  std::array<bool, 256> known{};
+  const auto ref_sigma = physics::phase_conductivity(config.phase(config.experiment.reference_phase), config.electrolyte).total();
+  bool isotropic = true;
+  for (const auto& p : table.phases()) {
+    known[p.label] = true;
+    if (kind == ConductivityKind::geometric) {
+      const bool conducts = p.label == mesh::phase::gel || p.label == mesh::phase::interface;
+      by_label[p.label] = conducts ? ref_sigma : std::array<double, 3>{0, 0, 0};
+    } else {
+      try {
+        const auto sp = physics::phase_conductivity(config.phase(p.name), config.electrolyte);
+        by_label[p.label] = kind == ConductivityKind::total ? sp.total() : sp.plus;
+      } catch (const std::out_of_range&) {
+        known[p.label] = false;  // reported below if such cells exist
+      }
+    }
+    const auto& v = by_label[p.label];
+    isotropic = isotropic && v[0] == v[1] && v[1] == v[2];
+  }
+  CellConductivity out;
+  out.labels = labels;
+  for (const mesh::Label l : labels)
+    if (!known[l])
+      throw std::runtime_error("phase '" + table.name_of(l) + "' has no material parameters (phases." +
+                               table.name_of(l) + " in the config)");
+  if (isotropic) {
+    for (std::size_t l = 0; l < 256; ++l) out.of_label[l] = by_label[l][0];
+    return out;
+  }
+  out.tensor.resize(3 * labels.size());
+  for (std::size_t c = 0; c < labels.size(); ++c)
+    for (std::size_t a = 0; a < 3; ++a) out.tensor[3 * c + a] = by_label[labels[c]][a];
+  return out;
 }
 
 }  // namespace ionpath::study

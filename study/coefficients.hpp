@@ -5,9 +5,14 @@
 // interface excess: D_i = sigma_i R T / (F^2 c_i) with sigma_i the phase's species conductivity
 // and c_i its Donnan concentration (physics::nernst_planck_diffusivities), so a phase conducts as
 // its conductivity says in both models.
+// PETSc-free: labels and phase table in, plain vectors out (tests/study/coefficients_test.cpp
+// runs without MPI).
+#include <array>
+#include <span>
 #include <vector>
 
-#include "study/problem.hpp"
+#include "io/config.hpp"
+#include "mesh/phase.hpp"
 #include "physics/scales.hpp"
 
 namespace ionpath::study {
@@ -19,6 +24,29 @@ struct SpeciesCoefficients {
   std::vector<double> permittivity;     ///< 1 per owned cell: eps_r / eps_r,gel
 };
 
-[[nodiscard]] SpeciesCoefficients species_coefficients(const Structure& s, const io::RunConfig& config);
+/// Coefficients of every cell of `labels` (this rank's owned box, x fastest).
+[[nodiscard]] SpeciesCoefficients species_coefficients(std::span<const mesh::Label> labels, const mesh::PhaseTable& table,
+                                                       const io::RunConfig& config);
+
+/// A per-cell conductivity for the conduction solves: a value per label when every phase is
+/// isotropic (the matrix-free solver then reads the labels, 1 byte per cell), else a diagonal
+/// tensor, 3 per cell (S/m).
+struct CellConductivity {
+  std::span<const mesh::Label> labels;
+  std::array<double, 256> of_label{};  ///< used when `tensor` is empty
+  std::vector<double> tensor;
+  /// Conductivity of cell c along axis a.
+  [[nodiscard]] double along(std::size_t c, int a) const {
+    return tensor.empty() ? of_label[labels[c]] : tensor[3 * c + static_cast<std::size_t>(a)];
+  }
+};
+
+/// What a phase contributes: its total or Li+ conductivity, or the `geometric` variant (gel and
+/// interface conduct as the reference phase, everything else insulates).
+enum class ConductivityKind { total, li_only, geometric };
+
+/// Throws std::runtime_error naming a phase that has cells but no material parameters.
+[[nodiscard]] CellConductivity cell_conductivity(std::span<const mesh::Label> labels, const mesh::PhaseTable& table,
+                                                 const io::RunConfig& config, ConductivityKind kind);
 
 }  // namespace ionpath::study

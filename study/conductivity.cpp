@@ -12,44 +12,6 @@ namespace ionpath::study {
 
 nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-CellConductivity cell_conductivity(const Structure& s, const io::RunConfig& config, ConductivityKind kind) {
-  std::array<std::array<double, 3>, 256> by_label{};
-  std::array<bool, 256> known{};
-  const auto ref_sigma = physics::phase_conductivity(config.phase(config.experiment.reference_phase), config.electrolyte).total();
-  bool isotropic = true;
-  for (const auto& p : s.table.phases()) {
-    known[p.label] = true;
-    if (kind == ConductivityKind::geometric) {
-      const bool conducts = p.label == mesh::phase::gel || p.label == mesh::phase::interface;
-      by_label[p.label] = conducts ? ref_sigma : std::array<double, 3>{0, 0, 0};
-    } else {
-      try {
-        const auto sp = physics::phase_conductivity(config.phase(p.name), config.electrolyte);
-        by_label[p.label] = kind == ConductivityKind::total ? sp.total() : sp.plus;
-      } catch (const std::out_of_range&) {
-        known[p.label] = false;  // reported below if such cells exist
-      }
-    }
-    const auto& v = by_label[p.label];
-    isotropic = isotropic && v[0] == v[1] && v[1] == v[2];
-  }
-  CellConductivity out;
-  const auto labels = s.labels.labels();
-  for (const mesh::Label l : labels)
-    if (!known[l])
-      throw std::runtime_error("phase '" + s.table.name_of(l) + "' has no material parameters (phases." +
-                               s.table.name_of(l) + " in the config)");
-  if (isotropic) {
-    out.labelled.labels = labels;
-    for (std::size_t l = 0; l < 256; ++l) out.labelled.of_label[l] = by_label[l][0];
-    return out;
-  }
-  out.tensor.resize(3 * labels.size());
-  for (std::size_t c = 0; c < labels.size(); ++c)
-    for (std::size_t a = 0; a < 3; ++a) out.tensor[3 * c + a] = by_label[labels[c]][a];
-  return out;
-}
-
 solver::ConductivityOptions conduction_options(const io::ExperimentConfig& x, const mesh::Grid& grid, int axis,
                                                bool keep_fields) {
   using Choice = io::ExperimentConfig::ConductionSolver;
@@ -89,8 +51,11 @@ ConductionMeasurement measure_conductivity(const solver::Domain& domain, const C
   for (std::size_t c = 0; c < n; ++c) conducting += sigma.along(c, opt.axis) > 0.0 ? 1.0 : 0.0;
   MPI_Allreduce(MPI_IN_PLACE, &conducting, 1, MPI_DOUBLE, MPI_SUM, domain.comm());
   m.eps = conducting / static_cast<double>(domain.grid().n_total());
-  m.result = sigma.tensor.empty() ? solver::solve_conductivity(domain, sigma.labelled, opt)
-                                  : solver::solve_conductivity(domain, sigma.tensor, opt);
+  if (sigma.tensor.empty()) {
+    m.result = solver::solve_conductivity(domain, solver::LabelledSigma{sigma.labels, sigma.of_label}, opt);
+  } else {
+    m.result = solver::solve_conductivity(domain, sigma.tensor, opt);
+  }
   return m;
 }
 
@@ -133,9 +98,9 @@ AxisResult run_conductivity(const Structure& s, const io::RunConfig& config, int
     for (const auto& p : s.report.phases)
       if (p.label == *ref_label) r.eps_ref = p.volume_fraction;
   const solver::Domain& d = domain_along(s, axis);
-  r.effective = measure_conductivity(d, cell_conductivity(s, config, ConductivityKind::total), sigma_ref,
+  r.effective = measure_conductivity(d, cell_conductivity(s.labels.labels(), s.table, config, ConductivityKind::total), sigma_ref,
                                      conduction_options(config.experiment, config.grid, axis, keep_fields));
-  r.geometric = measure_conductivity(d, cell_conductivity(s, config, ConductivityKind::geometric), sigma_ref,
+  r.geometric = measure_conductivity(d, cell_conductivity(s.labels.labels(), s.table, config, ConductivityKind::geometric), sigma_ref,
                                      conduction_options(config.experiment, config.grid, axis, false));
   return r;
 }

@@ -12,6 +12,7 @@
 
 #include "study/experiment.hpp"
 #include "solver/conduction/conduction.hpp"
+#include "study/coefficients.hpp"
 
 namespace ionpath::study {
 
@@ -19,22 +20,6 @@ namespace ionpath::study {
 /// auto: below it the assembled AIJ + GAMG solve is faster (bench/conduction_crossover.sh on the
 /// random-MMT example, 2 ranks: 16^3 assembled 0.014 s vs 0.11 s; 20^3 0.071 s vs 0.016 s).
 inline constexpr long long matrix_free_min_cells = 8000;
-
-/// A per-cell conductivity: a value per label when every phase is isotropic (the matrix-free
-/// solver reads the labels, 1 byte per cell), else a diagonal tensor, 3 per owned cell (S/m).
-struct CellConductivity {
-  solver::LabelledSigma labelled;
-  std::vector<double> tensor;  ///< empty: `labelled` holds the conductivity
-  /// Conductivity of owned cell c along axis a.
-  [[nodiscard]] double along(std::size_t c, int a) const {
-    return tensor.empty() ? labelled.of_label[labelled.labels[c]] : tensor[3 * c + static_cast<std::size_t>(a)];
-  }
-};
-
-/// What a phase contributes: its total or Li+ conductivity, or the `geometric` variant.
-enum class ConductivityKind { total, li_only, geometric };
-
-[[nodiscard]] CellConductivity cell_conductivity(const Structure& s, const io::RunConfig& config, ConductivityKind kind);
 
 /// The one place experiment.accuracy and experiment.conduction_solver are interpreted.
 [[nodiscard]] solver::ConductivityOptions conduction_options(const io::ExperimentConfig& x, const mesh::Grid& grid,

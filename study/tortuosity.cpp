@@ -57,10 +57,10 @@ nlohmann::json run_tortuosity(const TortuositySpec& t, const StudyOptions& optio
   const double read_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_read).count();
   // The solver reads the labels and this table directly (no 24 B/voxel tensor).
   CellConductivity sigma;
-  sigma.labelled.labels = s.labels.labels();
+  sigma.labels = s.labels.labels();
   double sigma_ref = 0.0;
   for (const auto& [v, sg] : t.sigma_of_value) {
-    sigma.labelled.of_label[*s.table.find("value_" + std::to_string(v))] = sg;
+    sigma.of_label[*s.table.find("value_" + std::to_string(v))] = sg;
     sigma_ref = std::max(sigma_ref, sg);
   }
   nlohmann::json axes = nlohmann::json::array();

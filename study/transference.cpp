@@ -9,8 +9,8 @@ TransferenceResult run_transference_linear(const Structure& s, const io::RunConf
   r.axis = axis;
   const solver::Domain& d = domain_along(s, axis);
   const auto opt = conduction_options(config.experiment, config.grid, axis, false);
-  const CellConductivity total = cell_conductivity(s, config, ConductivityKind::total);
-  const CellConductivity plus = cell_conductivity(s, config, ConductivityKind::li_only);
+  const CellConductivity total = cell_conductivity(s.labels.labels(), s.table, config, ConductivityKind::total);
+  const CellConductivity plus = cell_conductivity(s.labels.labels(), s.table, config, ConductivityKind::li_only);
   r.total = measure_conductivity(d, total, 0.0, opt).result;
   r.li_only = measure_conductivity(d, plus, 0.0, opt).result;
   r.t_plus = r.total.sigma_eff > 0.0 ? r.li_only.sigma_eff / r.total.sigma_eff : 0.0;

@@ -78,7 +78,7 @@ Comparison compare(const io::RunConfig& config, int axis, double voltage_V) {
   opt.ksp.rtol = 1e-12;
   const std::size_t n = s.labels.labels().size();
   const auto tensor = [&](study::ConductivityKind kind) {
-    const study::CellConductivity cc = study::cell_conductivity(s, config, kind);
+    const study::CellConductivity cc = study::cell_conductivity(s.labels.labels(), s.table, config, kind);
     std::vector<double> t(3 * n);
     for (std::size_t c = 0; c < n; ++c)
       for (int a = 0; a < 3; ++a) t[3 * c + static_cast<std::size_t>(a)] = cc.along(c, a);
