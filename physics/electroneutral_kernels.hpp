@@ -6,21 +6,14 @@
 /// Cell state from (mu+, mu-, X): with s = mu+ + mu-, c+ c- = e^s and c+ = c- + X, so
 ///   c- = 2 e^s / (X + sqrt(X^2 + 4 e^s))  (no cancellation for X >> 1),  psi = mu+ - ln c+.
 /// Face flux of species i from L to R: N_i = (g_i / h)(mu_i,L - mu_i,R), g_i the harmonic mean
-/// of D_i c_i of the two cells: exactly zero for equal mu even across a Donnan jump.
+/// of D_i c_i of the two cells (physics/face_means.hpp): exactly zero for equal mu even across a
+/// Donnan jump.
 #include <array>
 #include <cmath>
 
-namespace ionpath::physics {
+#include "physics/face_means.hpp"  // harmonic_mean
 
-/// Harmonic mean 2ab/(a+b) and its derivatives with respect to a and b (0 if either is <= 0).
-struct HarmonicMean {
-  double value, d_a, d_b;
-};
-[[nodiscard]] inline HarmonicMean harmonic_mean(double a, double b) noexcept {
-  if (a <= 0.0 || b <= 0.0) return {0.0, 0.0, 0.0};
-  const double s = a + b;
-  return {2.0 * a * b / s, 2.0 * b * b / (s * s), 2.0 * a * a / (s * s)};
-}
+namespace ionpath::physics {
 
 /// Concentrations, potential and their derivatives in one cell. c+ and c- depend on mu+ and mu-
 /// only through s = mu+ + mu-, with the same derivative dc/ds = c+ c- / (c+ + c-).

@@ -2,10 +2,10 @@
 
 #include <cmath>
 #include <cstdio>
-#include <limits>
 #include <stdexcept>
 
 #include "physics/conductivity.hpp"
+#include "physics/effective_properties.hpp"
 #include "study/bath_cell.hpp"
 
 namespace ionpath::study {
@@ -35,12 +35,10 @@ solver::ConductivityOptions conduction_options(const io::ExperimentConfig& x, co
 }
 
 double ConductionMeasurement::tortuosity_factor() const {
-  return result.sigma_eff > 0.0 ? eps * sigma_ref_S_m / result.sigma_eff : std::numeric_limits<double>::infinity();
+  return physics::tortuosity_factor(eps, sigma_ref_S_m, result.sigma_eff);
 }
 
-double ConductionMeasurement::macmullin_number() const {
-  return result.sigma_eff > 0.0 ? sigma_ref_S_m / result.sigma_eff : std::numeric_limits<double>::infinity();
-}
+double ConductionMeasurement::macmullin_number() const { return physics::macmullin_number(sigma_ref_S_m, result.sigma_eff); }
 
 ConductionMeasurement measure_conductivity(const solver::Domain& domain, const CellConductivity& sigma,
                                            double sigma_ref_S_m, const solver::ConductivityOptions& opt) {

@@ -4,7 +4,6 @@
 /// and 0 at the high face, zero-flux or periodic sides (as the Domain says).
 #include <array>
 #include <cstdint>
-#include <limits>
 #include <span>
 #include <vector>
 
@@ -92,14 +91,5 @@ struct LabelledSigma {
 /// tensor (the assembled path expands it).
 [[nodiscard]] ConductivityResult solve_conductivity(const Domain& domain, const LabelledSigma& sigma,
                                                     const ConductivityOptions& options = {});
-
-/// Tortuosity factor tau = eps_ref sigma_ref / sigma_eff (infinite when sigma_eff <= 0).
-[[nodiscard]] inline double tortuosity_factor(double eps_ref, double sigma_ref, double sigma_eff) noexcept {
-  return sigma_eff > 0.0 ? eps_ref * sigma_ref / sigma_eff : std::numeric_limits<double>::infinity();
-}
-/// MacMullin number N_M = sigma_ref / sigma_eff (infinite when sigma_eff <= 0).
-[[nodiscard]] inline double macmullin_number(double sigma_ref, double sigma_eff) noexcept {
-  return sigma_eff > 0.0 ? sigma_ref / sigma_eff : std::numeric_limits<double>::infinity();
-}
 
 }  // namespace ionpath::solver

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "physics/face_means.hpp"
 #include "solver/petsc/error.hpp"
 #include "solver/petsc/handles.hpp"
 
@@ -54,7 +55,7 @@ FaceConductances::FaceConductances(const Domain& domain, std::span<const double>
             const mesh::Index3 cell = side == 0 ? r : lo;
             if (dirichlet.on[a][side]) t = 2.0 * std::max(0.0, s(cell[0], cell[1], cell[2], a));
           } else {
-            t = harmonic_face_mean(s(lo[0], lo[1], lo[2], a), s(i, j, k, a));
+            t = physics::harmonic_mean(s(lo[0], lo[1], lo[2], a), s(i, j, k, a)).value;
           }
           t_[a][fb.offset(i, j, k)] = t;
         }

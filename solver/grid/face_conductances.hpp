@@ -52,9 +52,4 @@ class FaceConductances {
   mesh::Index3 n_{};
 };
 
-/// Harmonic face mean: the half-cells conduct in series, and a zero side closes the face.
-[[nodiscard]] inline double harmonic_face_mean(double g_l, double g_r) noexcept {
-  return (g_l > 0.0 && g_r > 0.0) ? 2.0 * g_l * g_r / (g_l + g_r) : 0.0;
-}
-
 }  // namespace ionpath::solver

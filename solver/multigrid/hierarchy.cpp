@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "physics/face_means.hpp"
 #include "solver/grid/face_conductances.hpp"
 #include "solver/multigrid/single_precision_cycle.hpp"
 #include "solver/multigrid/face_halo.hpp"
@@ -470,7 +471,7 @@ void fill_fine_faces(StencilLevel& L, const CellSigma& sigma, std::span<const st
             const mesh::Index3 cell = side == 0 ? r : lo;
             if (dirichlet[a][side]) t = 2.0 * std::max(0.0, s(cell[0], cell[1], cell[2]));
           } else {
-            t = harmonic_face_mean(s(lo[0], lo[1], lo[2]), s(i, j, k));
+            t = physics::harmonic_mean(s(lo[0], lo[1], lo[2]), s(i, j, k)).value;
           }
           const std::size_t idx = fb.offset(i, j, k);
           if (L.double_faces)

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "physics/electroneutral_kernels.hpp"
+#include "physics/face_means.hpp"
 #include "physics/scharfetter_gummel.hpp"
 #include "solver/grid/connected_components.hpp"
 #include "solver/grid/dmda_ghosts.hpp"

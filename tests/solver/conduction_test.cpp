@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "physics/effective_properties.hpp"
 #include "solver/conduction/conduction.hpp"
 #include "tests/solver/conduction_test_support.hpp"
 
@@ -41,8 +42,8 @@ TEST(Conduction, AllGelBoxGivesSigmaOneAndTauOne) {
       const ConductivityResult r = solve_conductivity(domain, sigma, tight(c.axis));
       ASSERT_TRUE(r.percolating);
       EXPECT_NEAR(r.sigma_eff / 2.5, 1.0, 1e-12) << c.dim << "D axis " << c.axis;
-      EXPECT_NEAR(tortuosity_factor(1.0, 2.5, r.sigma_eff), 1.0, 1e-12);
-      EXPECT_NEAR(macmullin_number(2.5, r.sigma_eff), 1.0, 1e-12);
+      EXPECT_NEAR(physics::tortuosity_factor(1.0, 2.5, r.sigma_eff), 1.0, 1e-12);
+      EXPECT_NEAR(physics::macmullin_number(2.5, r.sigma_eff), 1.0, 1e-12);
       EXPECT_EQ(r.inactive_fraction(), 0.0);
       // I = sigma A dV / L in SI: A, L from the voxel size.
       const mesh::Grid& g = domain.grid();
@@ -92,11 +93,11 @@ TEST(Conduction, InsulatingLayersTauOneAlongNonPercolatingAcross) {
       if (normal == c.axis) {
         EXPECT_FALSE(r.percolating);
         EXPECT_EQ(r.sigma_eff, 0.0);
-        EXPECT_TRUE(std::isinf(tortuosity_factor(0.5, 1.0, r.sigma_eff)));
+        EXPECT_TRUE(std::isinf(physics::tortuosity_factor(0.5, 1.0, r.sigma_eff)));
         EXPECT_EQ(r.solve.iterations, 0);
       } else {
         EXPECT_TRUE(r.percolating);
-        EXPECT_NEAR(tortuosity_factor(0.5, 1.0, r.sigma_eff), 1.0, 1e-10) << c.dim << "D axis " << c.axis;
+        EXPECT_NEAR(physics::tortuosity_factor(0.5, 1.0, r.sigma_eff), 1.0, 1e-10) << c.dim << "D axis " << c.axis;
         EXPECT_NEAR(r.inactive_fraction(), 0.5, 1e-15);
       }
     }
