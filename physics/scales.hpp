@@ -2,6 +2,14 @@
 /// The one nondimensionalisation of a run (spec §2): built once from the electrolyte, the gel's
 /// Li+ diffusivity at T and the voxel size, rebuilt per temperature in sweeps. Kernels and solvers
 /// work in these units; SI values come back only in writers (style guide §4.3).
+///
+/// Units of the cell-centred solvers (each voxel face has area L0^2):
+///   current density       i0 = F N0 = F D0 c0 / L0                  A/m2
+///   current (face sums)   I_unit = i0 L0^2 = F D0 c0 L0               A
+///   resistance            R_unit = VT / I_unit                      ohm
+///   conductance           G_unit = I_unit / VT = sig0 L0            S
+///   surface charge        q_unit = F c0 L0                          C/m2
+#include "physics/constants.hpp"
 #include "physics/material.hpp"
 
 namespace ionpath::physics {
@@ -36,6 +44,18 @@ struct Scales {
   [[nodiscard]] double current_density_A_m2(double i) const noexcept { return i * i0; }
   [[nodiscard]] double conductivity(double sigma_S_m) const noexcept { return sigma_S_m / sig0; }
   [[nodiscard]] double conductivity_S_m(double sigma) const noexcept { return sigma * sig0; }
+  /// Currents summed over voxel faces (the solvers' electrode and plane currents).
+  [[nodiscard]] double current(double I_A) const noexcept { return I_A / (i0 * L0 * L0); }
+  [[nodiscard]] double current_A(double I) const noexcept { return i0 * L0 * L0 * I; }
+  /// Resistance of a cell or interface in VT / (i0 L0^2), e.g. R0 = 1 / kinetic conductance.
+  [[nodiscard]] double resistance(double R_ohm) const noexcept { return R_ohm / (VT / (i0 * L0 * L0)); }
+  [[nodiscard]] double resistance_ohm(double R) const noexcept { return VT / (i0 * L0 * L0) * R; }
+  /// Conductance in i0 L0^2 / VT = sig0 L0 (e.g. sigma_eff A / L with sigma in sig0, A, L in L0).
+  [[nodiscard]] double conductance(double G_S) const noexcept { return G_S / (i0 * L0 * L0 / VT); }
+  [[nodiscard]] double conductance_S(double G) const noexcept { return i0 * L0 * L0 / VT * G; }
+  /// Surface charge density on side walls (pnp, spec §1.2) in F c0 L0.
+  [[nodiscard]] double surface_charge(double q_C_m2) const noexcept { return q_C_m2 / (faraday_C_mol * c0 * L0); }
+  [[nodiscard]] double surface_charge_C_m2(double q) const noexcept { return q * (faraday_C_mol * c0 * L0); }
   /// Debye length sqrt(epsRef R T / (2 F^2 c0)) in metres.
   [[nodiscard]] double debye_length_m() const noexcept;
 };

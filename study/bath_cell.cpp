@@ -75,7 +75,7 @@ NernstPlanckCellResult run_nernst_planck_cell(const Structure& s, const io::RunC
     in.Lambda2 = sc.Lambda2;
     in.low = {solver::PnpFaceKind::reservoir, 0.0, psi_low, 1.0, 1.0};
     in.high = {solver::PnpFaceKind::reservoir, 0.0, 0.0, 1.0, 1.0};
-    in.side_surface_charge = spec.wall_surface_charge_C_m2 / (physics::faraday_C_mol * sc.c0 * sc.L0);
+    in.side_surface_charge = sc.surface_charge(spec.wall_surface_charge_C_m2);
     pnp = solver::solve_pnp_steady(d, in);
     st = steady_view(pnp);
     st.active = pnp.active_plus;
@@ -83,9 +83,8 @@ NernstPlanckCellResult run_nernst_planck_cell(const Structure& s, const io::RunC
   }
 
   const double h = config.grid.voxel_size_m;
-  const double to_amperes = physics::faraday_C_mol * sc.N0 * h * h;
-  r.current_A = to_amperes * st.current_in;
-  r.li_current_A = to_amperes * st.li_flux_in;
+  r.current_A = sc.current_A(st.current_in);
+  r.li_current_A = sc.current_A(st.li_flux_in);
   const double area = config.grid.n_total() / static_cast<double>(config.grid.n_cells[axis]) * h * h;
   r.sigma_eff_S_m = r.voltage_V != 0.0 ? r.current_A * config.grid.length_m(axis) / (area * r.voltage_V) : 0.0;
   r.sigma_ref_S_m =

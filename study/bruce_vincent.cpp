@@ -7,6 +7,7 @@
 #include "study/coefficients.hpp"
 #include "io/summary_writer.hpp"
 #include "study/bruce_vincent_transient.hpp"
+#include "physics/bruce_vincent.hpp"
 
 namespace ionpath::study {
 
@@ -27,27 +28,27 @@ std::vector<double> cell_capacity(const Structure& s, const io::RunConfig& confi
 void run_transient(const Structure& s, const io::RunConfig& config, const SpeciesCoefficients& k,
                    const solver::Domain& domain2, BruceVincentResult& r) {
   const auto& x = std::get<io::BruceVincentSpec>(config.experiment.spec);
-  const double h = config.grid.voxel_size_m, VT = k.scales.VT;
-  const double amp = physics::faraday_C_mol * k.scales.N0 * h * h, ohm = VT / amp;
+  const physics::Scales& sc = k.scales;
+  const double VT = sc.VT;
   r.exchange_current_density_A_m2 = x.exchange_current_density_A_m2;
   r.requested_end_time_s = x.end_time_s;
   study::PotentiostaticStepOptions opt;
   opt.delta_V = r.voltage_V / VT;
   opt.electrode =
       x.exchange_current_density_A_m2 > 0.0 ? solver::ElectrodeKind::butler_volmer : solver::ElectrodeKind::ideal_li;
-  opt.kinetics = {x.exchange_current_density_A_m2 / (physics::faraday_C_mol * k.scales.N0), 0.5, 0.5};
+  opt.kinetics = {sc.current_density(x.exchange_current_density_A_m2), 0.5, 0.5};
   const std::vector<double> kappa = cell_capacity(s, config);
   opt.transient.t_final = x.end_time_s > 0.0 ? k.scales.time(x.end_time_s) : 0.0;
   study::PotentiostaticStepResult b = study::run_potentiostatic_step(domain2, k.D_plus, k.D_minus, k.X, kappa, opt);
   r.t_plus_linear = b.t_plus_linear;
   solver::TransientResult tr = std::move(b.transient);
-  r.I0_A = amp * b.I0;
-  r.Is_A = amp * b.Is;
-  r.R0_ohm = ohm * b.R0;
-  r.Rs_ohm = ohm * b.Rs;
+  r.I0_A = sc.current_A(b.I0);
+  r.Is_A = sc.current_A(b.Is);
+  r.R0_ohm = sc.resistance_ohm(b.R0);
+  r.Rs_ohm = sc.resistance_ohm(b.Rs);
   r.t_plus = b.t_plus_ratio;
   r.t_plus_corrected = b.t_plus_corrected;
-  r.I0_first_step_A = amp * tr.history.front().current_in_low;
+  r.I0_first_step_A = sc.current_A(tr.history.front().current_in_low);
   r.t_end_s = k.scales.time_s(tr.history.back().t);
   r.tau_d_s = k.scales.time_s(tr.tau_d);
   r.reached_steady = tr.reached_steady;
@@ -55,7 +56,7 @@ void run_transient(const Structure& s, const io::RunConfig& config, const Specie
   r.rejected_steps = tr.rejected_steps;
   for (const auto& sample : tr.history) {
     r.time_s.push_back(k.scales.time_s(sample.t));
-    r.current_A.push_back(amp * sample.current_in_low);
+    r.current_A.push_back(sc.current_A(sample.current_in_low));
   }
   r.steady = std::move(tr.final_state);
 }
@@ -83,12 +84,12 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
                                        {solver::ElectrodeKind::ideal_li, r.voltage_V / VT, 0.0},
                                        {solver::ElectrodeKind::ideal_li, 0.0, 0.0}};
   r.steady = solver::solve_electroneutral_steady(domain2, in);
-  r.Is_A = physics::faraday_C_mol * k.scales.N0 * h * h * r.steady.li_flux_in_low;
+  r.Is_A = k.scales.current_A(r.steady.li_flux_in_low);
   const TransferenceResult lin = run_transference_linear(s, config, axis);  // also gives I_0
   const double L = config.grid.length_m(axis);
   const double area = config.grid.n_total() / static_cast<double>(config.grid.n_cells[axis]) * h * h;
   r.I0_A = lin.total.sigma_eff * area * r.voltage_V / L;
-  r.t_plus = r.I0_A != 0.0 ? r.Is_A / r.I0_A : 0.0;
+  r.t_plus = physics::t_plus_ratio(r.Is_A, r.I0_A);
   r.t_plus_linear = lin.t_plus;
   return r;
 }

@@ -4,7 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "physics/butler_volmer.hpp"
+#include "physics/bruce_vincent.hpp"
+#include "physics/effective_properties.hpp"
 #include "physics/electroneutral_kernels.hpp"
 #include "solver/conduction/conduction.hpp"
 #include "solver/conduction/system.hpp"
@@ -58,31 +59,18 @@ PotentiostaticStepResult run_potentiostatic_step(const Domain& domain, std::span
       static_cast<double>(domain.grid().n_total()) / (static_cast<double>(n[ta]) * n[ta]);
   r.G_total = solve_conductivity(d1, s_tot, copt).sigma_eff * area_over_length;
   r.G_plus = solve_conductivity(d1, s_plus, copt).sigma_eff * area_over_length;
-  r.t_plus_linear = r.G_total > 0.0 ? r.G_plus / r.G_total : 0.0;
+  r.t_plus_linear = physics::transference_number_linear(r.G_plus, r.G_total);
   // Instantaneous current: bulk 1/G in series with each electrode's lumped Butler-Volmer law
-  // (exchange current = kinetic conductance / (alpha_a + alpha_c)), solved by bisection; the
-  // kinetics stay nonlinear, as in a measurement (R0 only enters the paper's correction).
+  // (exchange current = kinetic conductance / (alpha_a + alpha_c)); the kinetics stay nonlinear,
+  // as in a measurement (R0 only enters the paper's correction).
   const double a_sum = options.kinetics.alpha_a + options.kinetics.alpha_c;
-  auto overpotentials = [&](double I) {
-    double eta = 0.0;
-    for (const double g : {h.front().kinetic_conductance_low, h.front().kinetic_conductance_high})
-      if (g > 0.0) eta += physics::butler_volmer_overpotential(I, g / a_sum, options.kinetics.alpha_a, options.kinetics.alpha_c);
-    return eta;
+  const auto electrode = [&](double kinetic_conductance) {
+    return physics::LumpedElectrode{kinetic_conductance / a_sum, options.kinetics.alpha_a, options.kinetics.alpha_c};
   };
-  if (r.G_total > 0.0) {
-    double lo = 0.0, hi = options.delta_V * r.G_total;  // current is below the purely ohmic one
-    if (hi < lo) std::swap(lo, hi);
-    for (int it = 0; it < 200 && hi - lo > 1e-15 * std::abs(hi); ++it) {
-      const double mid = 0.5 * (lo + hi);
-      const double f = mid / r.G_total + overpotentials(mid) - options.delta_V;
-      ((f > 0.0) == (options.delta_V > 0.0) ? hi : lo) = mid;
-    }
-    r.I0 = 0.5 * (lo + hi);
-  }
-  r.t_plus_ratio = r.I0 != 0.0 ? r.Is / r.I0 : 0.0;
-  const double dV = options.delta_V;
-  const double den = r.I0 * (dV - r.Is * r.Rs);
-  r.t_plus_corrected = den != 0.0 ? r.Is * (dV - r.I0 * r.R0) / den : 0.0;
+  r.I0 = physics::series_initial_current(options.delta_V, r.G_total, electrode(h.front().kinetic_conductance_low),
+                                         electrode(h.front().kinetic_conductance_high));
+  r.t_plus_ratio = physics::t_plus_ratio(r.Is, r.I0);
+  r.t_plus_corrected = physics::t_plus_corrected(options.delta_V, r.I0, r.R0, r.Is, r.Rs);
   return r;
 }
 

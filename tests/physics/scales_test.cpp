@@ -45,6 +45,10 @@ TEST(Scales, RoundTripIsIdentity) {
     EXPECT_NEAR(s.flux_mol_m2_s(s.flux(v)), v, 1e-15 * v);
     EXPECT_NEAR(s.current_density_A_m2(s.current_density(v)), v, 1e-15 * v);
     EXPECT_NEAR(s.conductivity_S_m(s.conductivity(v)), v, 1e-15 * v);
+    EXPECT_NEAR(s.current_A(s.current(v)), v, 1e-15 * v);
+    EXPECT_NEAR(s.resistance_ohm(s.resistance(v)), v, 1e-15 * v);
+    EXPECT_NEAR(s.conductance_S(s.conductance(v)), v, 1e-15 * v);
+    EXPECT_NEAR(s.surface_charge_C_m2(s.surface_charge(v)), v, 1e-15 * v);
   }
   EXPECT_DOUBLE_EQ(s.diffusivity(s.D0), 1.0);
   EXPECT_DOUBLE_EQ(s.concentration(390.0), 1.0);
@@ -53,4 +57,26 @@ TEST(Scales, RoundTripIsIdentity) {
 TEST(Scales, RejectsNonPositiveInput) {
   EXPECT_THROW(static_cast<void>(ph::make_scales(0.0, 298.15, 1e-11, 1e-6)), std::invalid_argument);
   EXPECT_THROW(static_cast<void>(ph::make_scales(390.0, 298.15, -1e-11, 1e-6)), std::invalid_argument);
+}
+
+TEST(Scales, CurrentResistanceConductanceUnits) {
+  // spec §2 magnitudes: h = 0.5 um, c0 = 390, D0 = 1.8e-11: one face of current density i0 carries
+  // I_unit = F D0 c0 L0 = 96485.33212 * 1.8e-11 * 390 * 0.5e-6 A = 3.3866e-10 A.
+  const ph::Scales s = ph::make_scales(390.0, 298.15, 1.8e-11, 0.5e-6, 20.0);
+  const double I_unit = 96485.33212 * 1.8e-11 * 390.0 * 0.5e-6;
+  EXPECT_NEAR(s.current_A(1.0), I_unit, 1e-15 * I_unit);
+  EXPECT_NEAR(s.current_A(1.0), 3.3866e-10, 0.0001e-10);
+  EXPECT_NEAR(s.current_A(1.0), s.current_density_A_m2(1.0) * s.L0 * s.L0, 1e-15 * I_unit);
+  // R_unit = VT / I_unit = 0.025693 V / 3.3866e-10 A = 7.587e7 ohm; G_unit = sig0 L0 (a voxel cube
+  // of conductivity sig0 between two of its faces has conductance sig0 L0^2 / L0).
+  EXPECT_NEAR(s.resistance_ohm(1.0), 7.587e7, 0.001e7);
+  EXPECT_NEAR(s.resistance_ohm(1.0), s.VT / I_unit, 1e-15 * s.resistance_ohm(1.0));
+  EXPECT_NEAR(s.conductance_S(1.0), s.sig0 * s.L0, 1e-15 * s.sig0 * s.L0);
+  for (const double G : {1e-3, 0.7, 42.0}) EXPECT_NEAR(s.resistance_ohm(1.0 / G) * s.conductance_S(G), 1.0, 1e-15);
+  // Ohm's law survives the conversion: I = G dV in both unit systems.
+  const double G = 3.2, dV = 0.389;
+  EXPECT_NEAR(s.current_A(G * dV), s.conductance_S(G) * s.potential_V(dV), 1e-15 * s.current_A(G * dV));
+  // Surface charge: 0.114 C/m2 (MMT, spec §1.2) in F c0 L0.
+  EXPECT_NEAR(s.surface_charge(0.114), 0.114 / (96485.33212 * 390.0 * 0.5e-6), 1e-15 * s.surface_charge(0.114));
+  EXPECT_NEAR(s.surface_charge(0.114), 6.059e-3, 0.001e-3);
 }
