@@ -1,6 +1,7 @@
 #pragma once
 /// Block-wise structure generation. Each MPI rank calls generate_block for its own box; labels of
-/// a voxel never depend on the decomposition, and no call allocates more than its (grown) box.
+/// a voxel depend on (grid, parameters, seed) only: never on the decomposition nor on the
+/// transport axis. No call allocates more than its (grown) box.
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -54,7 +55,8 @@ struct GeneratedBlock {
 [[nodiscard]] Box grow_box(const Grid& grid, const Box& owned, int halo, const GeometryParams& params);
 /// Halo the shell needs: ceil(thickness / h), at least 1 (face counting in reports).
 [[nodiscard]] int shell_halo(const Grid& grid, const InterfaceShellParams& shell);
-/// True when axis `a` wraps (periodic sides; the transport axis never does).
+/// True when axis `a` wraps: every axis of a periodic structure (side_walls: periodic), none
+/// otherwise. The transport axis plays no part, so the labels do not depend on it.
 [[nodiscard]] bool wraps(const GeometryParams& params, int axis) noexcept;
 /// Wraps index i into [0, n) on periodic axes.
 [[nodiscard]] inline int wrap_index(int i, int n) noexcept { return ((i % n) + n) % n; }

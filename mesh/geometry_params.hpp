@@ -11,12 +11,15 @@
 
 namespace ionpath::mesh {
 
-/// Side walls of the box: periodic structures wrap objects across the x/y faces.
+/// Side walls of the box. periodic: the structure is periodic along every axis (objects and the
+/// interface shell wrap across all six faces, the electrode faces too), so one structure serves
+/// every measuring axis; zero_flux: nothing wraps.
 enum class SideWalls { zero_flux, periodic };
 
 struct PureGelParams {};
 
-/// Ice-templated VAMMT walls: continuous along the transport axis (z), normal to x by default.
+/// Ice-templated VAMMT walls: continuous along z (y in 2D), normal to x by default, whatever the
+/// transport axis.
 struct AlignedWallsParams {
   double spacing_m = 20e-6;            ///< mean wall period lambda
   double spacing_spread = 0.10;        ///< relative std. dev. of the spacing (jitter)
@@ -79,7 +82,7 @@ struct GeometryParams {
   StructureParams structure = PureGelParams{};
   InterfaceShellParams shell{};
   SideWalls side_walls = SideWalls::zero_flux;
-  int transport_axis = 2;
+  int transport_axis = 2;  ///< electrode axis of the run; the generators do not read it
   std::uint64_t seed = 1;
 };
 
