@@ -29,12 +29,19 @@ namespace ionpath::physics {
   return sigma_eff > 0.0 ? sigma_ref / sigma_eff : std::numeric_limits<double>::infinity();
 }
 
-/// Sums over cells behind the Wiener bounds. A distributed field is summed per rank, and the
-/// three doubles are added over the ranks (MPI_SUM on 3 MPI_DOUBLE) before the bounds are taken.
+/// Sums over cells behind the Wiener bounds. A distributed field is summed per rank (add() per
+/// owned cell), and the three doubles are added over the ranks (MPI_SUM on 3 MPI_DOUBLE) before
+/// the bounds are taken.
 struct WienerSums {
   double n_cells = 0.0;      ///< cells counted
   double sigma = 0.0;        ///< sum of sigma_a
   double resistivity = 0.0;  ///< sum of 1/sigma_a; +inf once a cell has sigma_a <= 0
+  /// Counts one cell whose conductivity along the axis is sigma_a.
+  void add(double sigma_a) noexcept {
+    n_cells += 1.0;
+    sigma += sigma_a;
+    resistivity += sigma_a > 0.0 ? 1.0 / sigma_a : std::numeric_limits<double>::infinity();
+  }
 };
 static_assert(sizeof(WienerSums) == 3 * sizeof(double), "WienerSums is reduced as 3 contiguous doubles");
 
@@ -42,13 +49,7 @@ static_assert(sizeof(WienerSums) == 3 * sizeof(double), "WienerSums is reduced a
 /// (sigma_x, sigma_y, sigma_z), cells in any order; added in cell order.
 [[nodiscard]] inline WienerSums wiener_sums(std::span<const double> sigma_xyz, int axis) noexcept {
   WienerSums w;
-  const std::size_t n = sigma_xyz.size() / 3;
-  for (std::size_t c = 0; c < n; ++c) {
-    const double s = sigma_xyz[3 * c + static_cast<std::size_t>(axis)];
-    w.sigma += s;
-    w.resistivity += s > 0.0 ? 1.0 / s : std::numeric_limits<double>::infinity();
-  }
-  w.n_cells = static_cast<double>(n);
+  for (std::size_t c = 0; c < sigma_xyz.size() / 3; ++c) w.add(sigma_xyz[3 * c + static_cast<std::size_t>(axis)]);
   return w;
 }
 

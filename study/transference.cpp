@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "physics/effective_properties.hpp"
+
 namespace ionpath::study {
 
 TransferenceResult run_transference_linear(const Structure& s, const io::RunConfig& config, int axis) {
@@ -13,12 +15,12 @@ TransferenceResult run_transference_linear(const Structure& s, const io::RunConf
   const CellConductivity plus = cell_conductivity(s.labels.labels(), s.table, config, ConductivityKind::li_only);
   r.total = measure_conductivity(d, total, 0.0, opt).result;
   r.li_only = measure_conductivity(d, plus, 0.0, opt).result;
-  r.t_plus = r.total.sigma_eff > 0.0 ? r.li_only.sigma_eff / r.total.sigma_eff : 0.0;
-  double sum = 0.0;
-  for (std::size_t c = 0; c < d.owned().n_cells(); ++c) sum += plus.along(c, axis);
-  MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_DOUBLE, MPI_SUM, d.comm());
-  r.mean_sigma_plus_S_m = sum / static_cast<double>(config.grid.n_total());
-  r.bound = r.total.sigma_eff > 0.0 ? r.mean_sigma_plus_S_m / r.total.sigma_eff : 0.0;
+  r.t_plus = physics::transference_number_linear(r.li_only.sigma_eff, r.total.sigma_eff);
+  physics::WienerSums w;
+  for (std::size_t c = 0; c < d.owned().n_cells(); ++c) w.add(plus.along(c, axis));
+  MPI_Allreduce(MPI_IN_PLACE, &w, 3, MPI_DOUBLE, MPI_SUM, d.comm());
+  r.mean_sigma_plus_S_m = physics::wiener_upper_bound(w);
+  r.bound = physics::transference_wiener_bound(r.mean_sigma_plus_S_m, r.total.sigma_eff);
   return r;
 }
 
