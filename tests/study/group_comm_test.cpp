@@ -37,14 +37,14 @@ int world_rank() {
   return r;
 }
 
-io::RunConfig config_for(const fs::path& out) {
+io::RunConfig config_for(const fs::path& out, const std::string& axes = "[z, x]") {
   const fs::path dir = fs::temp_directory_path() / "ionpath_group_comm_test";
   if (world_rank() == 0) {
     fs::create_directories(dir);
     std::ofstream(dir / "walls.yaml") << walls_yaml;
   }
   MPI_Barrier(MPI_COMM_WORLD);
-  return io::load_config(dir / "walls.yaml", {"output.directory=" + out.string(), "output.vtk=false"});
+  return io::load_config(dir / "walls.yaml", {"output.directory=" + out.string(), "output.vtk=false", "experiment.axes=" + axes});
 }
 
 TEST(StudyOnAGroup, EachGroupRunsItsOwnStudy) {
@@ -66,6 +66,11 @@ TEST(StudyOnAGroup, EachGroupRunsItsOwnStudy) {
   // The whole world on one study gives the same numbers.
   const auto all = study::run_study(config_for(root / "world"), {"group_comm_test", MPI_COMM_WORLD, true});
   EXPECT_NEAR(all["axes"][0]["effective"]["sigma_eff_S_m"].get<double>(), sz, 1e-12 * sz);
+  // x is blocked: the anisotropy ratio sigma_max / sigma_min is infinite (null in JSON); y and z
+  // conduct alike (gel and walls in parallel along both): ratio 1.
+  EXPECT_TRUE(all["anisotropy_ratio"].is_null());
+  const auto yz = study::run_study(config_for(root / "world_yz", "[z, y]"), {"group_comm_test", MPI_COMM_WORLD, true});
+  EXPECT_NEAR(yz["anisotropy_ratio"].get<double>(), 1.0, 1e-9);
   MPI_Barrier(MPI_COMM_WORLD);
   if (world_rank() == 0) {
     for (int g = 0; g < groups; ++g) EXPECT_TRUE(fs::exists(root / ("group_" + std::to_string(g)) / "summary.json")) << g;
