@@ -44,10 +44,15 @@ class BlockRow {
     n_ = 0;
   }
   void add(int r, PetscInt col, double v) { values_[r][2 * slot(col / 2) + col % 2] += v; }
-  // Rows replaced by a constraint (gauge, inventory) are left out, as with the entrywise insertion.
-  void flush(Mat J, bool skip_charge, bool skip_anion) {
+  // A charge row replaced by the gauge is left out. An anchor's anion row (pin_anion) keeps the
+  // cell's anion balance with its own mu- diagonal doubled (or set to `fallback` if the cell
+  // carries no anions): the preconditioning matrix's stand-in for the constraint row.
+  void flush(Mat J, bool skip_charge, bool pin_anion, double fallback) {
     if (skip_charge) std::fill_n(values_[0].begin(), 2 * n_, 0.0);
-    if (skip_anion) std::fill_n(values_[1].begin(), 2 * n_, 0.0);
+    if (pin_anion) {
+      double& diagonal = values_[1][2 * slot(block_row_) + 1];
+      diagonal += diagonal > 0.0 ? diagonal : fallback;
+    }
     std::array<double, 2 * 2 * max_blocks> packed{};  // row-major 2 x (2 n)
     for (int r = 0; r < 2; ++r) std::copy_n(values_[r].begin(), 2 * n_, packed.begin() + 2 * n_ * r);
     IONPATH_PETSC_CALL(MatSetValuesBlocked(J, 1, &block_row_, n_, columns_.data(), packed.data(), ADD_VALUES));
@@ -67,6 +72,71 @@ class BlockRow {
   std::array<PetscInt, max_blocks> columns_{};
   std::array<std::array<double, 2 * max_blocks>, 2> values_{};
 };
+
+// One inventory constraint per anion cluster (see Inventory): components of the active cells
+// under anion transport (an active cell that carries no anions along any axis is a cluster of its
+// own). Cluster ids are the components' labels (smallest linear index) in increasing order, the
+// same on every rank; the anchor is the cell whose linear index is the label.
+void setup_inventory(Context& ctx, const Domain& d, const ElectroneutralInput& in, std::span<const std::uint8_t> active) {
+  const mesh::Box& own = d.owned();
+  const std::size_t n_own = own.n_cells();
+  std::vector<double> anion(3 * n_own, 0.0);
+  for (std::size_t c = 0; c < n_own; ++c)
+    if (active[c])
+      for (std::size_t a = 0; a < 3; ++a) anion[3 * c + a] = in.D_minus[3 * c + a];
+  const ComponentLabels labels = label_components(d, flags_from_tensor(anion));
+  std::vector<long long> label(n_own, -1);
+  for (int k = own.lo[2]; k < own.hi[2]; ++k)
+    for (int j = own.lo[1]; j < own.hi[1]; ++j)
+      for (int i = own.lo[0]; i < own.hi[0]; ++i) {
+        const std::size_t o = own.offset(i, j, k);
+        if (!active[o]) continue;
+        const long long l = labels.label(o);
+        label[o] = l >= 0 ? l : d.linear_index(i, j, k);
+      }
+  // Distinct labels of all ranks, sorted: position = cluster id.
+  std::vector<long long> mine;
+  for (const long long l : label)
+    if (l >= 0) mine.push_back(l);
+  std::sort(mine.begin(), mine.end());
+  mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+  int n_mine = static_cast<int>(mine.size());
+  const auto n_ranks = static_cast<std::size_t>(d.n_ranks());
+  std::vector<int> counts(n_ranks, 0), displs(n_ranks, 0);
+  MPI_Allgather(&n_mine, 1, MPI_INT, counts.data(), 1, MPI_INT, d.comm());
+  for (std::size_t r = 1; r < n_ranks; ++r) displs[r] = displs[r - 1] + counts[r - 1];
+  std::vector<long long> all(static_cast<std::size_t>(displs[n_ranks - 1] + counts[n_ranks - 1]));
+  MPI_Allgatherv(mine.data(), n_mine, MPI_LONG_LONG, all.data(), counts.data(), displs.data(), MPI_LONG_LONG, d.comm());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  if (all.empty()) throw std::invalid_argument("electroneutral: no active cell");
+  Inventory& inv = ctx.inventory;
+  const std::size_t n_clusters = all.size();
+  inv.cluster.assign(n_own, -1);
+  inv.anchor_row.assign(n_clusters, -1);
+  inv.anchor_local.assign(n_clusters, -1);
+  inv.target.assign(n_clusters, 0.0);
+  inv.content.assign(n_clusters, 0.0);
+  for (int k = own.lo[2]; k < own.hi[2]; ++k)
+    for (int j = own.lo[1]; j < own.hi[1]; ++j)
+      for (int i = own.lo[0]; i < own.hi[0]; ++i) {
+        const std::size_t o = own.offset(i, j, k), g = d.ghosted().offset(i, j, k);
+        if (label[o] < 0) continue;
+        const auto q = static_cast<std::size_t>(std::lower_bound(all.begin(), all.end(), label[o]) - all.begin());
+        inv.cluster[o] = static_cast<std::int32_t>(q);
+        if (d.linear_index(i, j, k) == label[o]) {
+          inv.anchor_row[q] = ctx.l2g[2 * g + 1];
+          inv.anchor_local[q] = static_cast<long long>(2 * o + 1);
+        }
+        // Target = content of the initial state (equilibrium by default).
+        const double s = in.initial_mu.empty() ? 0.0 : in.initial_mu[2 * o] + in.initial_mu[2 * o + 1];
+        inv.target[q] += ctx.kappa[o] * physics::electroneutral_cell(s, 0.0, ctx.X[g]).c_minus;
+      }
+  static_assert(sizeof(PetscInt) == 4 || sizeof(PetscInt) == 8);
+  MPI_Allreduce(MPI_IN_PLACE, inv.anchor_row.data(), static_cast<int>(n_clusters),
+                sizeof(PetscInt) == 8 ? MPI_INT64_T : MPI_INT32_T, MPI_MAX, d.comm());
+  MPI_Allreduce(MPI_IN_PLACE, inv.target.data(), static_cast<int>(n_clusters), MPI_DOUBLE, MPI_SUM, d.comm());
+}
 
 }  // namespace
 
@@ -137,28 +207,8 @@ void setup(Context& ctx, const Domain& d, const ElectroneutralInput& in, bool st
   ctx.l2g.assign(idx, idx + n_idx);
   IONPATH_PETSC_CALL(ISLocalToGlobalMappingRestoreIndices(map, &idx));
   ctx.n_cells = d.grid().n_total();
-  ctx.anchor_row = -1;
-  if (steady && !fixes_anion(in)) {
-    // The anion row of the active cell with the smallest global row is replaced by the inventory
-    // constraint (spec §4.5); target = content of the initial state (equilibrium by default).
-    const mesh::Box& own = d.owned();
-    long long best = std::numeric_limits<long long>::max();
-    double target = 0.0;
-    for (int k = own.lo[2]; k < own.hi[2]; ++k)
-      for (int j = own.lo[1]; j < own.hi[1]; ++j)
-        for (int i = own.lo[0]; i < own.hi[0]; ++i) {
-          const std::size_t o = own.offset(i, j, k), g = d.ghosted().offset(i, j, k);
-          if (!ctx.active[g]) continue;
-          best = std::min<long long>(best, ctx.l2g[2 * g + 1]);
-          const double s = in.initial_mu.empty() ? 0.0 : in.initial_mu[2 * o] + in.initial_mu[2 * o + 1];
-          target += ctx.kappa[o] * physics::electroneutral_cell(s, 0.0, ctx.X[g]).c_minus;
-        }
-    MPI_Allreduce(MPI_IN_PLACE, &best, 1, MPI_LONG_LONG, MPI_MIN, d.comm());
-    MPI_Allreduce(MPI_IN_PLACE, &target, 1, MPI_DOUBLE, MPI_SUM, d.comm());
-    if (best == std::numeric_limits<long long>::max()) throw std::invalid_argument("electroneutral: no active cell");
-    ctx.anchor_row = static_cast<PetscInt>(best);
-    ctx.inventory_target = target;
-  }
+  ctx.inventory = Inventory{};
+  if (inventory_row) setup_inventory(ctx, d, in, kept.active);
   if (anchors.empty()) {  // gauge: mu+ of the first active cell keeps its initial value
     const mesh::Box& own = d.owned();
     long long best = std::numeric_limits<long long>::max();
@@ -216,6 +266,9 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
       add_J(0, col, -v);
     }
   };
+  Inventory& inv = ctx.inventory;
+  std::vector<double> content(inv.n_clusters(), 0.0);
+  const auto n_cells = static_cast<double>(ctx.n_cells);
   Diagnostics& dg = ctx.diag;
   dg.li_in = dg.current_in = dg.potential_sum = dg.potential_count = dg.kinetic_conductance = {0.0, 0.0};
   dg.inventory = 0.0;
@@ -229,8 +282,11 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
         double* cur = t.cell_current ? t.cell_current + 3 * o : nullptr;
         if (cur) cur[0] = cur[1] = cur[2] = 0.0;
         if (t.J) jrow.start(row[0]);
+        const std::int32_t cluster = inv.cluster.empty() ? -1 : inv.cluster[o];
+        const bool anchor = cluster >= 0 && inv.anchor_row[static_cast<std::size_t>(cluster)] == row[1];
+        if (t.inventory_row) t.inventory_row[2 * o] = t.inventory_row[2 * o + 1] = 0.0;
         const auto flush = [&] {
-          if (t.J) jrow.flush(t.J, row[0] == ctx.gauge_row, row[1] == ctx.anchor_row);
+          if (t.J) jrow.flush(t.J, row[0] == ctx.gauge_row, anchor, anchor ? ctx.kappa[o] * ctx.cells[g].dc_ds : 0.0);
         };
         if (!ctx.active[g]) {  // identity rows: mu = 0 in cells nothing can enter
           f[0] = mu[2 * g];
@@ -243,6 +299,10 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
         const physics::ElectroneutralCell& sK = ctx.cells[g];
         const double kap = ctx.kappa[o];
         dg.inventory += kap * sK.c_minus;
+        if (cluster >= 0) {
+          content[static_cast<std::size_t>(cluster)] += kap * sK.c_minus;
+          if (t.inventory_row) t.inventory_row[2 * o] = t.inventory_row[2 * o + 1] = kap * sK.dc_ds / n_cells;
+        }
         f[0] = f[1] = 0.0;  // species outflows first; rows formed after the face loop
         // Storage term (anion row only).
         double storage = 0.0;
@@ -355,6 +415,7 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
                           dg.potential_sum[1], dg.potential_count[0], dg.potential_count[1], dg.kinetic_conductance[0],
                           dg.kinetic_conductance[1], dg.inventory};
   buf.insert(buf.end(), dg.cross_section.begin(), dg.cross_section.end());
+  buf.insert(buf.end(), content.begin(), content.end());
   MPI_Allreduce(MPI_IN_PLACE, buf.data(), static_cast<int>(buf.size()), MPI_DOUBLE, MPI_SUM, d.comm());
   dg.li_in = {buf[0], buf[1]};
   dg.current_in = {buf[2], buf[3]};
@@ -362,7 +423,9 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
   dg.potential_count = {buf[6], buf[7]};
   dg.kinetic_conductance = {buf[8], buf[9]};
   dg.inventory = buf[10];
-  std::copy(buf.begin() + 11, buf.end(), dg.cross_section.begin());
+  const auto n_sections = static_cast<std::ptrdiff_t>(dg.cross_section.size());
+  std::copy(buf.begin() + 11, buf.begin() + 11 + n_sections, dg.cross_section.begin());
+  std::copy(buf.begin() + 11 + n_sections, buf.end(), inv.content.begin());
   if (ctx.gauge_row >= 0) {
     for (int k = own.lo[2]; k < own.hi[2]; ++k)
       for (int j = own.lo[1]; j < own.hi[1]; ++j)
@@ -373,21 +436,10 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
           if (t.J) IONPATH_PETSC_CALL(MatSetValue(t.J, ctx.gauge_row, ctx.gauge_row, 1.0, ADD_VALUES));
         }
   }
-  if (ctx.anchor_row >= 0) {
-    // Anion inventory replaces the anion row of one cell: sum kappa c- = its target value.
-    for (int k = own.lo[2]; k < own.hi[2]; ++k)
-      for (int j = own.lo[1]; j < own.hi[1]; ++j)
-        for (int i = own.lo[0]; i < own.hi[0]; ++i) {
-          const std::size_t o = own.offset(i, j, k), g = gb.offset(i, j, k);
-          if (ctx.l2g[2 * g + 1] == ctx.anchor_row)
-            t.F[2 * o + 1] = (dg.inventory - ctx.inventory_target) / static_cast<double>(ctx.n_cells);
-          if (t.J && ctx.active[g]) {
-            const double v = ctx.kappa[o] * ctx.cells[g].dc_ds / static_cast<double>(ctx.n_cells);
-            IONPATH_PETSC_CALL(MatSetValue(t.J, ctx.anchor_row, ctx.l2g[2 * g], v, ADD_VALUES));
-            IONPATH_PETSC_CALL(MatSetValue(t.J, ctx.anchor_row, ctx.l2g[2 * g + 1], v, ADD_VALUES));
-          }
-        }
-  }
+  // Each anchor's anion row holds its cluster's inventory: (content - target) / n_cells. Its
+  // Jacobian row (inventory_row over the cluster) is applied by make_inventory_jacobian.
+  for (std::size_t q = 0; q < inv.n_clusters(); ++q)
+    if (inv.anchor_local[q] >= 0) t.F[inv.anchor_local[q]] = (inv.content[q] - inv.target[q]) / n_cells;
   return true;
 }
 
@@ -453,7 +505,8 @@ void collect_result(Context& ctx, Vec x, ElectroneutralResult& out) {
   double inactive = ctx.inactive_fraction;
   MPI_Allreduce(MPI_IN_PLACE, &inactive, 1, MPI_DOUBLE, MPI_SUM, d.comm());
   out.inactive_fraction = inactive / static_cast<double>(d.grid().n_total());
-  out.inventory_constraint = ctx.anchor_row >= 0;
+  out.inventory_constraint = ctx.inventory.n_clusters() > 0;
+  out.inventory_clusters = static_cast<int>(ctx.inventory.n_clusters());
 }
 
 }  // namespace ionpath::solver::en_detail

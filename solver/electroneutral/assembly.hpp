@@ -27,6 +27,20 @@ struct Diagnostics {
   std::vector<double> cross_section;                      // N_axis + 1 faces
 };
 
+/// Anion inventory constraints of the steady problem when no face fixes mu- (spec §1.5, §4.5).
+/// No anion crosses between two anion clusters (active cells joined by faces that carry anions:
+/// both sides conduct anions along the face normal), so each cluster keeps its own content, as
+/// the transient does; one constraint per cluster determines its mu- level. Each replaces the anion
+/// row of its anchor (the cluster's cell of smallest linear index) by (content - target) / n_cells.
+struct Inventory {
+  std::vector<PetscInt> anchor_row;   // per cluster: global anion row of the anchor (all ranks)
+  std::vector<long long> anchor_local;  // per cluster: its owned (interlaced) index here, else -1
+  std::vector<double> target;         // per cluster: sum kappa c- of the initial state
+  std::vector<double> content;        // per cluster: sum kappa c- of the last assembled state
+  std::vector<std::int32_t> cluster;  // per owned cell: its cluster, -1 when inactive
+  [[nodiscard]] std::size_t n_clusters() const noexcept { return anchor_row.size(); }
+};
+
 struct Context {
   const Domain* domain = nullptr;
   ElectroneutralInput input;
@@ -36,8 +50,8 @@ struct Context {
   std::vector<std::uint8_t> active;            // ghosted
   std::vector<PetscInt> l2g;                   // ghosted local (interlaced) -> global row
   std::vector<physics::ElectroneutralCell> cells;  // ghosted scratch
-  PetscInt anchor_row = -1;                    // inventory row (steady, no face fixes mu-)
-  double inventory_target = 0.0;
+  Inventory inventory;                         // steady, no face fixes mu-; else empty
+  Vec inventory_row = nullptr;                 // global Target::inventory_row of the Jacobian (not owned)
   PetscInt gauge_row = -1;                     // mu+ row fixed when no face fixes the potential level
   double gauge_value = 0.0;
   std::size_t n_cells = 0;
@@ -61,6 +75,12 @@ struct Target {
   const double* rate = nullptr;     // owned, 2 per cell: C' or u' (transient only)
   double shift = 0.0;               // dC'/dC or du'/du (transient Jacobian)
   double* cell_current = nullptr;   // optional, 3 per owned cell
+  /// Optional, 2 per owned cell: d content / d(mu+, mu-) / n_cells, the entries of the cell's
+  /// inventory row (0 in inactive cells). With inventory rows, J receives the sparse matrix P whose
+  /// anchor anion rows keep the cell's own anion balance with its diagonal doubled (a pin, so that
+  /// P is nonsingular and an ordinary diffusion operator for AMG); the Newton Jacobian is P with
+  /// those rows replaced by the constraint rows (make_inventory_jacobian).
+  double* inventory_row = nullptr;
 };
 
 /// Residual (and Jacobian) at the ghosted state mu; fills ctx.diag (reduced over ranks). Returns
@@ -69,6 +89,14 @@ bool assemble(Context& ctx, const double* mu, const Target& target);
 
 /// Transient variable C = (c+, c-) per owned cell (0 in inactive cells).
 void transient_variable(const Context& ctx, const double* mu_owned, double* C);
+
+/// The steady Newton Jacobian when ctx has inventory rows: y = P x with y at each anchor row
+/// replaced by that cluster's constraint row applied to x (sum over the cluster of
+/// inventory_row . x; one reduction of n_clusters values). A MATSHELL: the dense rows are never
+/// stored in an AIJ matrix, whose preconditioner would otherwise see them (BoomerAMG broke down on
+/// the one dense row; its fill also cost O(n_cells^2) reallocations). `g` holds inventory_row as a
+/// global vector; ctx, P and g must outlive the matrix.
+[[nodiscard]] MatHandle make_inventory_jacobian(const Context& ctx, Mat P, Vec g);
 
 /// Fields and totals of the state x into `out` (a final assemble fills the diagnostics).
 void collect_result(Context& ctx, Vec x, ElectroneutralResult& out);

@@ -63,7 +63,10 @@ struct ElectroneutralResult {
   double kinetic_conductance_low = 0.0, kinetic_conductance_high = 0.0;
   double anion_inventory = 0.0;       ///< sum_K kappa_K c-_K (cell volume 1)
   double inactive_fraction = 0.0;     ///< cells left out: no transport, or not connected to the electrodes
-  bool inventory_constraint = false;  ///< steady only: true when no face fixes mu-: total anion content held
+  bool inventory_constraint = false;  ///< steady only: true when no face fixes mu-: anion content held
+  /// Steady, with the inventory constraint: anion clusters (active cells joined by faces that carry
+  /// anions), each holding its own anion content (no anion crosses between them).
+  int inventory_clusters = 0;
   int newton_iterations = 0;
   int linear_iterations = 0;
   std::string converged_reason;

@@ -56,21 +56,31 @@ PetscErrorCode residual_callback(SNES, Vec x, Vec f, void* raw) {
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode jacobian_callback(SNES, Vec x, Mat J, Mat, void* raw) {
+// P is the assembled matrix; J is P itself, or with inventory rows the shell over P and the
+// inventory-row vector (en_detail::make_inventory_jacobian), filled here as well.
+PetscErrorCode jacobian_callback(SNES, Vec x, Mat J, Mat P, void* raw) {
   PetscFunctionBeginUser;
   auto& ctx = *static_cast<Context*>(raw);
   try {
     LocalState s(*ctx.domain, x);
-    PetscCall(MatZeroEntries(J));
+    PetscCall(MatZeroEntries(P));
     std::vector<double> scratch(2 * ctx.domain->owned().n_cells()), rate(scratch.size(), 0.0);
     Target t;
     t.F = scratch.data();
-    t.J = J;
+    t.J = P;
     t.rate = rate.data();
     t.shift = ctx.test_shift;
+    PetscScalar* g = nullptr;
+    if (ctx.inventory_row) PetscCall(VecGetArray(ctx.inventory_row, &g));
+    t.inventory_row = g;
     en_detail::assemble(ctx, s.values(), t);
-    PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
+    if (ctx.inventory_row) PetscCall(VecRestoreArray(ctx.inventory_row, &g));
+    PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+    if (J != P) {
+      PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
+      PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
+    }
   } catch (...) {
     ctx.pending = std::current_exception();
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "electroneutral Jacobian failed (C++ exception)");
@@ -79,6 +89,27 @@ PetscErrorCode jacobian_callback(SNES, Vec x, Mat J, Mat, void* raw) {
 }
 
 using SnesHandle = PetscHandle<SNES, SNESDestroy>;
+
+// The Newton matrices: P assembled (DMDA stencil); J = P, or with inventory rows the shell that
+// applies them (the inventory-row vector g is allocated here and filled by the Jacobian callback).
+struct NewtonMatrices {
+  MatHandle P;
+  VecHandle g;
+  MatHandle shell;
+  [[nodiscard]] Mat J() const noexcept { return shell ? shell.get() : P.get(); }
+};
+
+NewtonMatrices make_matrices(Context& ctx, Vec x) {
+  NewtonMatrices m;
+  m.P = make_newton_matrix(*ctx.domain);
+  if (ctx.inventory.n_clusters() > 0) {
+    IONPATH_PETSC_CALL(VecDuplicate(x, m.g.out()));
+    IONPATH_PETSC_CALL(VecSet(m.g, 0.0));
+    ctx.inventory_row = m.g;
+    m.shell = en_detail::make_inventory_jacobian(ctx, m.P, m.g);
+  }
+  return m;
+}
 
 }  // namespace
 
@@ -111,14 +142,14 @@ ElectroneutralResult solve_electroneutral_steady(const Domain& domain, const Ele
         }
     IONPATH_PETSC_CALL(VecRestoreArray(x, &v));
   }
-  MatHandle J = make_newton_matrix(domain);
+  const NewtonMatrices m = make_matrices(ctx, x);
   SnesHandle snes;
   IONPATH_PETSC_CALL(SNESCreate(domain.comm(), snes.out()));
   ctx.snes = snes;
   IONPATH_PETSC_CALL(SNESSetDM(snes, domain.dm()));
   IONPATH_PETSC_CALL(SNESSetOptionsPrefix(snes, "en_"));
   IONPATH_PETSC_CALL(SNESSetFunction(snes, r, residual_callback, &ctx));
-  IONPATH_PETSC_CALL(SNESSetJacobian(snes, J, J, jacobian_callback, &ctx));
+  IONPATH_PETSC_CALL(SNESSetJacobian(snes, m.J(), m.P, jacobian_callback, &ctx));
   set_newton_defaults(snes, domain, input.rtol, 1e-12, electroneutral_direct_limit_3d);
   use_boomeramg(snes);
   use_adaptive_forcing(snes);
@@ -193,9 +224,9 @@ double electroneutral_jacobian_mismatch(const Domain& domain, const Electroneutr
   ctx.snes = snes;
   IONPATH_PETSC_CALL(SNESSetDM(snes, domain.dm()));
   IONPATH_PETSC_CALL(SNESSetFunction(snes, r, residual_callback, &ctx));
-  MatHandle J = make_newton_matrix(domain);
-  IONPATH_PETSC_CALL(SNESSetJacobian(snes, J, J, jacobian_callback, &ctx));
-  return jacobian_fd_mismatch(snes, x, J, ctx.pending);
+  const NewtonMatrices m = make_matrices(ctx, x);
+  IONPATH_PETSC_CALL(SNESSetJacobian(snes, m.J(), m.P, jacobian_callback, &ctx));
+  return jacobian_fd_mismatch(snes, x, m.J(), ctx.pending);
 }
 
 }  // namespace ionpath::solver

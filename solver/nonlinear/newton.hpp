@@ -71,8 +71,9 @@ struct NewtonStats {
 /// SNESSolve on x; rethrows an exception a callback parked in `pending`, returns the statistics.
 [[nodiscard]] NewtonStats run_newton(SNES snes, Vec x, std::exception_ptr& pending);
 
-/// ||J - J_fd||_F / ||J||_F at x, with J from the SNES's Jacobian callback and J_fd by finite
-/// differences of its residual (testing; `pending` as in run_newton).
+/// ||J - J_fd||_F / ||J||_F at x, with J from the SNES's Jacobian callback (J as the operator, the
+/// SNES's preconditioning matrix as such; a MATSHELL J is compared as the explicit matrix it
+/// applies) and J_fd by finite differences of its residual (testing; `pending` as in run_newton).
 [[nodiscard]] double jacobian_fd_mismatch(SNES snes, Vec x, Mat J, std::exception_ptr& pending);
 
 }  // namespace ionpath::solver
