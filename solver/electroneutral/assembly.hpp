@@ -77,8 +77,8 @@ struct Target {
   double* cell_current = nullptr;   // optional, 3 per owned cell
   /// Optional, 2 per owned cell: d content / d(mu+, mu-) / n_cells, the entries of the cell's
   /// inventory row (0 in inactive cells). With inventory rows, J receives the sparse matrix P whose
-  /// anchor anion rows keep the cell's own anion balance with its diagonal doubled (a pin, so that
-  /// P is nonsingular and an ordinary diffusion operator for AMG); the Newton Jacobian is P with
+  /// anchor anion rows keep the cell's own anion balance plus a pin on its mu- diagonal (so that P
+  /// is nonsingular and an ordinary diffusion operator for AMG); the Newton Jacobian is P with
   /// those rows replaced by the constraint rows (make_inventory_jacobian).
   double* inventory_row = nullptr;
 };

@@ -1,21 +1,23 @@
 // The steady Newton Jacobian with anion inventory rows (spec §4.5) as a MATSHELL over the sparse
 // preconditioning matrix P: J x = P x except at the anchor rows, which get the cluster's
-// constraint row applied to x. Why not one AIJ matrix with the dense rows in it (the original
-// form, still what -snes_test_jacobian-style checks compare against via MatComputeOperator):
-// - an AMG preconditioner built from it breaks down. The dense row has entries kappa dc/ds / N of
-//   the sign of its diagonal (no strong connection, 1/N of its own row sum on the diagonal), and
-//   it is the only row that fixes the cluster's uniform mu- level, the constant null vector of the
-//   remaining pure-Neumann anion rows. BoomerAMG's smoother then answers an inventory residual by
-//   moving mu- of the anchor cell alone by N times the uniform shift that was needed, and no coarse
-//   level represents the shift: 11 x 11 x 40 gel stalled at 1e-1 and GMRES broke down at the
-//   restart (DIVERGED_BREAKDOWN, issue 12).
-// - its fill: the row was inserted beyond the DMDA preallocation, ~15 entries per reallocation of
-//   the whole matrix (O(N^2) on the first assembly), and every MatMult in parallel gathered the
-//   whole vector on the anchor's rank.
-// P itself has each anchor's own anion balance, diagonal doubled, in place of the constraint: an
-// ordinary diffusion operator with one Robin-like cell per cluster, nonsingular, what AMG and LU
-// handle well. J and P differ in one row per cluster, so with an exact P^{-1} GMRES converges in
-// at most n_clusters + 1 iterations; with AMG the difference adds about one iteration per cluster.
+// constraint row applied to x. The constraint rows used to be entries of one AIJ matrix, which
+// also served as the preconditioning matrix:
+// - AMG dropped them. The dense row's entries, kappa dc/ds / n_cells, have the sign of its
+//   diagonal (no strong connection), and BoomerAMG's first coarse level had at most 64 entries
+//   per row (11 x 11 x 40 gel, -en_pc_hypre_boomeramg_print_statistics): no coarse level holds
+//   the inventory, the only equation that fixes the uniform mu- level of the otherwise
+//   pure-Neumann anion rows. The first Newton residual is almost all inventory (the linear initial
+//   guess holds ~10 % too much salt), and GMRES stalled at it and broke down at the restart
+//   (DIVERGED_BREAKDOWN; GAMG alike). The 1/n_cells scale makes it fatal: the same row scaled by
+//   n_cells converged in 7-10 iterations per Newton step, but changes the Newton residual norm.
+// - Its fill: the row was inserted beyond the DMDA preallocation, ~15 entries per reallocation of
+//   the whole matrix, and in parallel each MatMult gathered the whole vector on the anchor's rank.
+//   With the rescaled row, 40^3 gel on 2 ranks: Jacobian evaluations 11.6 s, SNESSolve 65 s; with
+//   this operator 0.24 s and 3.7 s.
+// P has each anchor's own anion balance in place of the constraint, with a pin on its mu- diagonal
+// (assemble): an ordinary diffusion operator, nonsingular, what AMG and LU handle well. J and P
+// differ in one row per cluster, so with an exact P^-1 GMRES converges in at most n_clusters + 1
+// iterations.
 #include <mpi.h>
 
 #include <vector>

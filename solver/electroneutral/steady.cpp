@@ -9,6 +9,7 @@
 #include <exception>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "solver/electroneutral/assembly.hpp"
@@ -160,7 +161,11 @@ ElectroneutralResult solve_electroneutral_steady(const Domain& domain, const Ele
   out.converged_reason = stats.reason;
   out.residual_norm = stats.residual_norm;
   if (!stats.converged)
-    throw SolveError(newton_divergence_message("electroneutral steady SNES", snes, electroneutral_hint));
+    throw SolveError(newton_divergence_message(
+        "electroneutral steady SNES", snes, electroneutral_hint,
+        std::string(electroneutral_linear_hint) +
+            "; a Bruce-Vincent cell can also be integrated to its steady state (experiment.bruce_vincent_route: "
+            "transient)"));
   en_detail::collect_result(ctx, x, out);
   return out;
 }

@@ -372,7 +372,8 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
       throw SolveError("electroneutral TS diverged: " + result.converged_reason + " at t = " + std::to_string(t) + " (" +
                        std::to_string(t / tc.tau_d) + " tau_d) after " + std::to_string(result.steps) + " steps, " +
                        std::to_string(result.rejected_steps) + " rejected; " +
-                       newton_divergence_message("last SNES", tc.en.snes, electroneutral_hint) +
+                       newton_divergence_message("last SNES", tc.en.snes, electroneutral_hint,
+                                                 electroneutral_linear_hint) +
                        "; or loosen -en_ts_rtol / shorten -en_ts_dt");
     }
   };

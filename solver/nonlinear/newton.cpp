@@ -149,7 +149,8 @@ void use_boomeramg(SNES snes) {
       set_threads(1);
 }
 
-std::string newton_divergence_message(std::string_view what, SNES snes, std::string_view hint) {
+std::string newton_divergence_message(std::string_view what, SNES snes, std::string_view hint,
+                                      std::string_view linear_hint) {
   SNESConvergedReason reason;
   PetscInt its = 0;
   PetscReal fnorm = 0.0;
@@ -167,7 +168,27 @@ std::string newton_divergence_message(std::string_view what, SNES snes, std::str
     for (PetscInt q = std::max<PetscInt>(0, n_hist - 5); q < n_hist; ++q) m << ' ' << hist[q];
     m << ')';
   }
-  m << ". Hint: " << hint;
+  if (reason != SNES_DIVERGED_LINEAR_SOLVE) {
+    m << ". Hint: " << hint;
+    return m.str();
+  }
+  KSP ksp = nullptr;
+  PC pc = nullptr;
+  KSPConvergedReason ksp_reason = KSP_CONVERGED_ITERATING;
+  PetscInt ksp_its = 0;
+  PetscReal ksp_norm = 0.0;
+  KSPType ksp_type = nullptr;
+  PCType pc_type = nullptr;
+  SNESGetKSP(snes, &ksp);
+  KSPGetPC(ksp, &pc);
+  KSPGetConvergedReason(ksp, &ksp_reason);
+  KSPGetIterationNumber(ksp, &ksp_its);
+  KSPGetResidualNorm(ksp, &ksp_norm);
+  KSPGetType(ksp, &ksp_type);
+  PCGetType(pc, &pc_type);
+  m << ". The linear solve of Newton step " << its + 1 << " failed, not Newton: " << KSPConvergedReasons[ksp_reason]
+    << " after " << ksp_its << ' ' << (ksp_type ? ksp_type : "?") << " iterations with preconditioner "
+    << (pc_type ? pc_type : "?") << ", linear residual norm " << ksp_norm << ". Hint: " << linear_hint;
   return m.str();
 }
 

@@ -14,12 +14,22 @@
 
 namespace ionpath::solver {
 
+/// Hints of the divergence messages: `*_hint` when Newton itself failed (line search, iteration
+/// limit), `*_linear_hint` when a linear solve inside it did (DIVERGED_LINEAR_SOLVE), for which
+/// continuation or line-search options do nothing.
 inline constexpr std::string_view electroneutral_hint =
     "ramp the applied voltage or current (continuation), check that X >= 0 and D > 0 in conducting phases, or try "
-    "-en_pc_type lu / -en_snes_linesearch_type l2";
+    "-en_snes_linesearch_type l2 / -en_snes_max_it 200";
+inline constexpr std::string_view electroneutral_linear_hint =
+    "factorise instead, -en_pc_type lu -en_pc_factor_mat_solver_type mumps (memory grows fast with the grid: "
+    "52 kB/cell at 30^3), or try another preconditioner, -en_pc_type gamg (configs/petsc/electroneutral_gamg.yaml), "
+    "or give GMRES more room, -en_ksp_gmres_restart 300 -en_ksp_max_it 10000";
 inline constexpr std::string_view pnp_hint =
     "resolve the Debye length (voxel <= lambda_D / 5), reduce the fixed or surface charge, or try "
     "-pnp_snes_linesearch_type l2 / -pnp_snes_max_it 200";
+inline constexpr std::string_view pnp_linear_hint =
+    "factorise, -pnp_pc_type lu -pnp_pc_factor_mat_solver_type mumps (configs/petsc/pnp_direct.yaml), or give "
+    "GMRES more room, -pnp_ksp_gmres_restart 300 -pnp_ksp_max_it 10000";
 
 /// DMDA matrix (interlaced blocks, star stencil) that also accepts entries outside the stencil
 /// (dense constraint rows).
@@ -58,7 +68,10 @@ void use_boomeramg(SNES snes);
 /// grows like 1 / dt in implicit time steps and so cannot be a fixed absolute tolerance).
 void accept_roundoff_stagnation(SNES snes, double floor);
 /// "<what> diverged: <reason> after n Newton iterations, residual norm r (history ...). Hint: ..."
-[[nodiscard]] std::string newton_divergence_message(std::string_view what, SNES snes, std::string_view hint);
+/// with `hint`; after DIVERGED_LINEAR_SOLVE it says which linear solve failed and why (KSP reason,
+/// iterations, residual, KSP and PC types) and gives `linear_hint` instead.
+[[nodiscard]] std::string newton_divergence_message(std::string_view what, SNES snes, std::string_view hint,
+                                                    std::string_view linear_hint);
 /// Copies the owned values (interlaced) into a global vector.
 void copy_owned(Vec x, std::span<const double> values);
 

@@ -103,7 +103,7 @@ PnpResult solve_pnp_steady(const Domain& domain, const PnpInput& input) {
       }
       if (first || step < 1.0 / 1024.0)
         throw SolveError(newton_divergence_message("pnp steady SNES (charge continuation at " + std::to_string(next) + ")",
-                                                   snes, pnp_hint));
+                                                   snes, pnp_hint, pnp_linear_hint));
       IONPATH_PETSC_CALL(VecCopy(saved, x));
       step *= 0.5;
     }

@@ -146,7 +146,7 @@ PnpTransientResult solve_pnp_transient(const Domain& domain, const PnpInput& inp
     TSGetTime(ts, &t);
     throw SolveError("pnp TS diverged: " + result.converged_reason + " at t = " + std::to_string(t) + " after " +
                      std::to_string(result.steps) + " steps, " + std::to_string(result.rejected_steps) +
-                     " rejected; " + newton_divergence_message("last SNES", snes, pnp_hint) +
+                     " rejected; " + newton_divergence_message("last SNES", snes, pnp_hint, pnp_linear_hint) +
                      "; or loosen -pnp_ts_rtol / shorten the first step");
   }
   pnp_detail::collect_result(tc.pnp, x, result.final_state);
