@@ -12,8 +12,8 @@
 //   n_cells converged in 7-10 iterations per Newton step, but changes the Newton residual norm.
 // - Its fill: the row was inserted beyond the DMDA preallocation, ~15 entries per reallocation of
 //   the whole matrix, and in parallel each MatMult gathered the whole vector on the anchor's rank.
-//   With the rescaled row, 40^3 gel on 2 ranks: Jacobian evaluations 11.6 s, SNESSolve 65 s; with
-//   this operator 0.24 s and 3.7 s.
+//   With the rescaled row, 40^3 gel on 2 ranks: 9 Jacobian evaluations 11.6 s, SNESSolve 65 s; with
+//   this operator 4 evaluations in 0.35 s, SNESSolve 3.2 s (docs/performance.md, issue 12).
 // P has each anchor's own anion balance in place of the constraint, with a pin on its mu- diagonal
 // (assemble): an ordinary diffusion operator, nonsingular, what AMG and LU handle well. J and P
 // differ in one row per cluster, so with an exact P^-1 GMRES converges in at most n_clusters + 1
