@@ -95,7 +95,7 @@ void transient_variable(const Context& ctx, const double* mu_owned, double* C);
 /// inventory_row . x; one reduction of n_clusters values). A MATSHELL: the dense rows are never
 /// stored in an AIJ matrix, whose preconditioner would otherwise see them (BoomerAMG broke down on
 /// the one dense row; its fill also cost O(n_cells^2) reallocations). `g` holds inventory_row as a
-/// global vector; ctx, P and g must outlive the matrix.
+/// global vector; the matrix holds references to P and g, and ctx must outlive it.
 [[nodiscard]] MatHandle make_inventory_jacobian(const Context& ctx, Mat P, Vec g);
 
 /// Fields and totals of the state x into `out` (a final assemble fills the diagnostics).

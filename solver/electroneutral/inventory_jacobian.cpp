@@ -63,8 +63,12 @@ PetscErrorCode mult(Mat J, Vec x, Vec y) {
 }
 
 PetscErrorCode destroy_shell(void* raw) {
-  delete static_cast<Shell*>(raw);
-  return 0;
+  PetscFunctionBeginUser;
+  auto* s = static_cast<Shell*>(raw);
+  PetscCall(MatDestroy(&s->P));
+  PetscCall(VecDestroy(&s->g));
+  delete s;
+  PetscFunctionReturn(0);
 }
 
 }  // namespace
@@ -73,11 +77,14 @@ MatHandle make_inventory_jacobian(const Context& ctx, Mat P, Vec g) {
   PetscInt m = 0, n = 0, M = 0, N = 0;
   IONPATH_PETSC_CALL(MatGetLocalSize(P, &m, &n));
   IONPATH_PETSC_CALL(MatGetSize(P, &M, &N));
+  // The shell's context holds references to P and g, released with it.
+  IONPATH_PETSC_CALL(PetscObjectReference(reinterpret_cast<PetscObject>(P)));
+  IONPATH_PETSC_CALL(PetscObjectReference(reinterpret_cast<PetscObject>(g)));
   auto* s = new Shell{&ctx, P, g, std::vector<double>(ctx.inventory.n_clusters(), 0.0)};
   MatHandle J;
   const PetscErrorCode ierr =
       MatCreateShell(PetscObjectComm(reinterpret_cast<PetscObject>(P)), m, n, M, N, s, J.out());
-  if (ierr) delete s;
+  if (ierr) static_cast<void>(destroy_shell(s));
   IONPATH_PETSC_CALL(ierr);
   IONPATH_PETSC_CALL(MatShellSetContextDestroy(J, destroy_shell));
   IONPATH_PETSC_CALL(MatShellSetOperation(J, MATOP_MULT, reinterpret_cast<void (*)(void)>(mult)));

@@ -164,7 +164,7 @@ ElectroneutralResult solve_electroneutral_steady(const Domain& domain, const Ele
     throw SolveError(newton_divergence_message(
         "electroneutral steady SNES", snes, electroneutral_hint,
         std::string(electroneutral_linear_hint) +
-            "; a Bruce-Vincent cell can also be integrated to its steady state (experiment.bruce_vincent_route: "
+            "; a Bruce-Vincent cell can also be integrated to its steady state (experiment.bruce_vincent.route: "
             "transient)"));
   en_detail::collect_result(ctx, x, out);
   return out;

@@ -32,7 +32,8 @@ inline constexpr std::string_view pnp_linear_hint =
     "GMRES more room, -pnp_ksp_gmres_restart 300 -pnp_ksp_max_it 10000";
 
 /// DMDA matrix (interlaced blocks, star stencil) that also accepts entries outside the stencil
-/// (dense constraint rows).
+/// (none of the solvers adds any now: the steady electroneutral inventory rows, once dense rows
+/// here, are applied by a shell operator, solver/electroneutral/inventory_jacobian.cpp).
 [[nodiscard]] MatHandle make_newton_matrix(const Domain& d);
 /// Grid sizes (cells) up to which the Newton defaults factorise the Jacobian directly (PNP needs
 /// the factorisation there: its GAMG path fails on the Debye-length continuation).

@@ -191,6 +191,6 @@ TEST(ElectroneutralInventory, LinearSolverFailureIsReportedAsSuch) {
             std::string::npos)
       << message;
   EXPECT_NE(message.find("-en_pc_type lu"), std::string::npos) << message;
-  EXPECT_NE(message.find("bruce_vincent_route: transient"), std::string::npos) << message;
+  EXPECT_NE(message.find("bruce_vincent.route: transient"), std::string::npos) << message;
   EXPECT_EQ(message.find("ramp"), std::string::npos) << message;
 }
