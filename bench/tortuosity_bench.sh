@@ -21,6 +21,7 @@ if [[ ! -s $image ]]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+echo "host load before: $(cut -d" " -f1-3 /proc/loadavg) (1, 5, 15 min; > 0.5 means other jobs share the cores)"
 for ((i = 1; i <= repeats; ++i)); do
   /usr/bin/time -f "%e" -o "$out/wall" mpiexec -n "$ranks" --bind-to core "$build/app/ionpath" tortuosity "$image" \
     --shape "$n" "$n" "$n" --dtype uint8 --sigma 0=1 255=0 --axis z --accuracy "$accuracy" \
@@ -29,10 +30,12 @@ for ((i = 1; i <= repeats; ++i)); do
 import json, sys
 out, n, ranks, accuracy = sys.argv[1:]
 d = json.load(open(out + "/result.json"))
-r = d["results"][0]
+a = d["axes"][0]
+r = dict(a["effective"], read_time_s=a["read_time_s"])
 wall = float(open(out + "/wall").read().split()[-1])
 print(f"N={n} ranks={ranks} accuracy={accuracy}: wall {wall:.2f} s, {int(n)**3 / wall / 1e6:.1f} Mvoxel/s, "
       f"its {r['ksp_iterations']}, read {r['read_time_s']:.2f} s, setup {r['setup_time_s']:.2f} s, "
-      f"solve {r['solve_time_s']:.2f} s, {d['bytes_per_voxel']:.1f} B/voxel, sigma_eff {r['sigma_eff']:.9f}")
+      f"solve {r['solve_time_s']:.2f} s, {d['bytes_per_voxel']:.1f} B/voxel, sigma_eff {r['sigma_eff_S_m']:.9f}")
 EOF
 done
+echo "host load after: $(cut -d" " -f1-3 /proc/loadavg)"
