@@ -265,23 +265,18 @@ void Context::transient_variable(const double* mu_owned, double* C) const {
 bool assemble(Context& ctx, const double* mu, const Target& t) {
   const Domain& d = *ctx.domain;
   const mesh::Box& gb = d.ghosted();
-  // Cell states once per ghosted cell; an unphysical state anywhere is a domain error everywhere.
-  int ok = 1;
+  // Cell states once per ghosted cell (the faces read them on both sides).
+  bool ok = true;
   for (std::size_t c = 0; c < gb.n_cells(); ++c) {
     if (!ctx.active[c]) continue;
     const double mp = mu[2 * c], mm = mu[2 * c + 1];
     if (!std::isfinite(mp) || !std::isfinite(mm) || !(std::abs(mp + mm) < 600.0)) {
-      ok = 0;
+      ok = false;
       break;
     }
     ctx.cells[c] = physics::electroneutral_cell(mp, mm, ctx.X[c]);
   }
-  MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, d.comm());
-  if (!ok) return false;
-
-  const std::size_t n_own = d.owned().n_cells();
-  std::fill_n(t.F, 2 * n_own, 0.0);  // faces scatter into both cells
-  if (t.cell_current) std::fill_n(t.cell_current, 3 * n_own, 0.0);
+  if (!assembly::on_all_ranks(d.comm(), ok)) return false;
   Diagnostics& dg = ctx.diag;
   dg.li_in = dg.current_in = dg.potential_sum = dg.potential_count = dg.kinetic_conductance = {0.0, 0.0};
   dg.inventory = 0.0;
@@ -289,13 +284,7 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
   Inventory& inventory = ctx.inventory;
   std::fill(inventory.content.begin(), inventory.content.end(), 0.0);
   if (t.J && inventory.n_clusters() > 0) pin_anchors(ctx);
-  if (t.J) {
-    Sweep<true> sweep(ctx, mu, t);
-    assembly::for_each_face(d, sweep);
-  } else {
-    Sweep<false> sweep(ctx, mu, t);
-    assembly::for_each_face(d, sweep);
-  }
+  assembly::run_sweep<Sweep>(ctx, mu, t);
   // Diagnostics over all ranks (the residual callback is collective).
   assembly::sum_over_ranks(d.comm(), {dg.li_in, dg.current_in, dg.potential_sum, dg.potential_count,
                                       dg.kinetic_conductance, std::span(&dg.inventory, 1), dg.cross_section,

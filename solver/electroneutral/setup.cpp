@@ -104,10 +104,8 @@ void setup(Context& ctx, const Domain& d, const ElectroneutralInput& in, bool st
   ctx.dof = 2;
   ctx.input = in;
   GhostExchange ex(d);
-  for (int a = 0; a < 3; ++a) {
-    ctx.Dp[static_cast<std::size_t>(a)] = assembly::ghosted_component(d, ex, in.D_plus, 3, a);
-    ctx.Dm[static_cast<std::size_t>(a)] = assembly::ghosted_component(d, ex, in.D_minus, 3, a);
-  }
+  ctx.Dp = assembly::ghosted_axes(d, ex, in.D_plus);
+  ctx.Dm = assembly::ghosted_axes(d, ex, in.D_minus);
   ctx.X = assembly::ghosted_component(d, ex, in.X, 1, 0);
   ctx.kappa.assign(n_own, 1.0);
   if (!in.capacity.empty()) ctx.kappa.assign(in.capacity.begin(), in.capacity.end());

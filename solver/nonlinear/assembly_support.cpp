@@ -13,6 +13,11 @@ std::vector<double> ghosted_component(const Domain& d, GhostExchange& ex, std::s
   return ex.exchange(owned);
 }
 
+std::array<std::vector<double>, 3> ghosted_axes(const Domain& d, GhostExchange& ex, std::span<const double> values) {
+  return {ghosted_component(d, ex, values, 3, 0), ghosted_component(d, ex, values, 3, 1),
+          ghosted_component(d, ex, values, 3, 2)};
+}
+
 std::vector<PetscInt> local_to_global_rows(const Domain& d) {
   ISLocalToGlobalMapping map = nullptr;
   IONPATH_PETSC_CALL(DMGetLocalToGlobalMapping(d.dm(), &map));
@@ -34,6 +39,12 @@ void sum_over_ranks(MPI_Comm comm, std::initializer_list<std::span<double>> part
     std::copy_n(it, p.size(), p.begin());
     it += static_cast<std::ptrdiff_t>(p.size());
   }
+}
+
+bool on_all_ranks(MPI_Comm comm, bool ok) {
+  int all = ok ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &all, 1, MPI_INT, MPI_MIN, comm);
+  return all == 1;
 }
 
 }  // namespace ionpath::solver::assembly

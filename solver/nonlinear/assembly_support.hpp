@@ -6,6 +6,8 @@
 #include <mpi.h>
 #include <petscmat.h>
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <initializer_list>
 #include <span>
@@ -35,8 +37,14 @@ struct Target {
                                                     int stride, int comp);
 /// Global row of every ghosted local unknown (interlaced), from the DMDA's mapping.
 [[nodiscard]] std::vector<PetscInt> local_to_global_rows(const Domain& d);
+/// Ghosted copies of the three axis components of a diagonal tensor (3 values per owned cell).
+[[nodiscard]] std::array<std::vector<double>, 3> ghosted_axes(const Domain& d, GhostExchange& ex,
+                                                            std::span<const double> values);
 /// Sums every listed array over the ranks in one MPI_Allreduce (the diagnostics of one evaluation).
 void sum_over_ranks(MPI_Comm comm, std::initializer_list<std::span<double>> parts);
+/// True on every rank when `ok` holds on every rank (an unphysical state anywhere is a domain
+/// error everywhere: the residual callback is collective).
+[[nodiscard]] bool on_all_ranks(MPI_Comm comm, bool ok);
 
 /// One owned cell: its offsets in the owned and the ghosted box, and its global index.
 struct Cell {
@@ -139,6 +147,25 @@ inline void scatter_outflow(double* F, const Face& f, const double (&outflow)[Do
     for (int r = 0; r < Dof; ++r) F[Dof * f.own_L + r] += outflow[r];
   if (f.own_R >= 0)
     for (int r = 0; r < Dof; ++r) F[Dof * f.own_R + r] -= outflow[r];
+}
+
+/// One evaluation of a model's face sweep: zeroes the residual (dof per cell) and the cell
+/// currents, which the faces scatter into, then runs Sweep<true> (Jacobian as well) or
+/// Sweep<false> (residual only: the compiler drops the derivative arithmetic), each constructed
+/// from (model, state, target).
+template <template <bool> class Sweep, class Model>
+void run_sweep(Model& model, const double* state, const Target& t) {
+  const Domain& d = *model.domain;
+  const std::size_t n_own = d.owned().n_cells();
+  std::fill_n(t.F, static_cast<std::size_t>(model.dof) * n_own, 0.0);
+  if (t.cell_current) std::fill_n(t.cell_current, 3 * n_own, 0.0);
+  if (t.J) {
+    Sweep<true> sweep(model, state, t);
+    for_each_face(d, sweep);
+  } else {
+    Sweep<false> sweep(model, state, t);
+    for_each_face(d, sweep);
+  }
 }
 
 /// Test hook: records every evaluation of a face's flux kernel (assemblies call their kernels

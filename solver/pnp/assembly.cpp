@@ -204,32 +204,21 @@ void Context::transient_variable(const double* u_owned, double* C) const {
 bool assemble(Context& ctx, const double* u, const Target& t) {
   const Domain& d = *ctx.domain;
   const mesh::Box& gb = d.ghosted();
-  // Concentrations once per ghosted cell; an unphysical state anywhere is a domain error everywhere.
-  int ok = 1;
+  // Concentrations once per ghosted cell (the faces read them on both sides).
+  bool ok = true;
   for (std::size_t c = 0; c < gb.n_cells() && ok; ++c)
     for (int sp = 0; sp < 2; ++sp) {
       if (!ctx.active[static_cast<std::size_t>(sp)][c]) continue;
       const double v = u[3 * c + static_cast<std::size_t>(sp)];
-      if (!std::isfinite(v) || !(std::abs(v) < 600.0) || !std::isfinite(u[3 * c + 2])) ok = 0;
+      if (!std::isfinite(v) || !(std::abs(v) < 600.0) || !std::isfinite(u[3 * c + 2])) ok = false;
       ctx.conc[2 * c + static_cast<std::size_t>(sp)] = std::exp(v);
     }
-  MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, d.comm());
-  if (!ok) return false;
-
-  const std::size_t n_own = d.owned().n_cells();
-  std::fill_n(t.F, 3 * n_own, 0.0);  // faces scatter into both cells
-  if (t.cell_current) std::fill_n(t.cell_current, 3 * n_own, 0.0);
+  if (!assembly::on_all_ranks(d.comm(), ok)) return false;
   Diagnostics& dg = ctx.diag;
   dg.current_in = dg.li_flux_in = dg.inventory = {0.0, 0.0};
   dg.net_charge = 0.0;
   std::fill(dg.cross_section.begin(), dg.cross_section.end(), 0.0);
-  if (t.J) {
-    Sweep<true> sweep(ctx, u, t);
-    assembly::for_each_face(d, sweep);
-  } else {
-    Sweep<false> sweep(ctx, u, t);
-    assembly::for_each_face(d, sweep);
-  }
+  assembly::run_sweep<Sweep>(ctx, u, t);
   assembly::sum_over_ranks(d.comm(), {dg.current_in, dg.inventory, std::span(&dg.net_charge, 1), dg.li_flux_in,
                                       dg.cross_section});
   return true;

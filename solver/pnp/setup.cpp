@@ -50,10 +50,8 @@ void setup(Context& ctx, const Domain& d, const PnpInput& in, bool steady) {
   ctx.dof = 3;
   ctx.input = in;
   GhostExchange ex(d);
-  for (int a = 0; a < 3; ++a) {
-    ctx.Dp[static_cast<std::size_t>(a)] = assembly::ghosted_component(d, ex, in.D_plus, 3, a);
-    ctx.Dm[static_cast<std::size_t>(a)] = assembly::ghosted_component(d, ex, in.D_minus, 3, a);
-  }
+  ctx.Dp = assembly::ghosted_axes(d, ex, in.D_plus);
+  ctx.Dm = assembly::ghosted_axes(d, ex, in.D_minus);
   ctx.eps = assembly::ghosted_component(d, ex, in.permittivity, 1, 0);
   ctx.X = assembly::ghosted_component(d, ex, in.X, 1, 0);
   // A species row is solved where the species can move; steady problems also need a path to a
