@@ -166,7 +166,7 @@ void bench_electroneutral(int n, int reps, unsigned seed, bool inventory_row) {
     solver::LocalState s(d, x);
     en::Target t;
     t.F = F.data();
-    if (!en::assemble(ctx, s.values(), t)) throw std::runtime_error("bench: unphysical state");
+    if (!ctx.assemble(s.values(), t)) throw std::runtime_error("bench: unphysical state");
   };
   ev.jacobian = [&] {
     solver::LocalState s(d, x);
@@ -174,7 +174,7 @@ void bench_electroneutral(int n, int reps, unsigned seed, bool inventory_row) {
     en::Target t;
     t.F = F.data();
     t.J = J;
-    en::assemble(ctx, s.values(), t);
+    ctx.assemble(s.values(), t);
     IONPATH_PETSC_CALL(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
     IONPATH_PETSC_CALL(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
   };
@@ -214,7 +214,7 @@ void bench_pnp(int n, int reps, unsigned seed) {
     solver::LocalState s(d, x);
     pnp::Target t;
     t.F = F.data();
-    if (!pnp::assemble(ctx, s.values(), t)) throw std::runtime_error("bench: unphysical state");
+    if (!ctx.assemble(s.values(), t)) throw std::runtime_error("bench: unphysical state");
   };
   ev.jacobian = [&] {
     solver::LocalState s(d, x);
@@ -222,7 +222,7 @@ void bench_pnp(int n, int reps, unsigned seed) {
     pnp::Target t;
     t.F = F.data();
     t.J = J;
-    pnp::assemble(ctx, s.values(), t);
+    ctx.assemble(s.values(), t);
     IONPATH_PETSC_CALL(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
     IONPATH_PETSC_CALL(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
   };

@@ -247,8 +247,6 @@ void constraint_rows(Context& ctx, const double* mu, const Target& t) {
 
 }  // namespace
 
-bool Context::assemble(const double* mu, const Target& target) { return en_detail::assemble(*this, mu, target); }
-
 MatHandle Context::newton_operator(Mat P, Vec x) {
   if (inventory.n_clusters() == 0) return {};
   VecHandle g;  // the shell holds a reference: it lives as long as the operator
@@ -258,11 +256,8 @@ MatHandle Context::newton_operator(Mat P, Vec x) {
   return make_inventory_jacobian(*this, P, g);
 }
 
-void Context::transient_variable(const double* mu_owned, double* C) const {
-  en_detail::transient_variable(*this, mu_owned, C);
-}
-
-bool assemble(Context& ctx, const double* mu, const Target& t) {
+bool Context::assemble(const double* mu, const Target& t) {
+  Context& ctx = *this;
   const Domain& d = *ctx.domain;
   const mesh::Box& gb = d.ghosted();
   // Cell states once per ghosted cell (the faces read them on both sides).
@@ -293,7 +288,8 @@ bool assemble(Context& ctx, const double* mu, const Target& t) {
   return true;
 }
 
-void transient_variable(const Context& ctx, const double* mu_owned, double* C) {
+void Context::transient_variable(const double* mu_owned, double* C) const {
+  const Context& ctx = *this;
   assembly::for_each_owned_cell(*ctx.domain, [&](const Cell& c) {
     if (!ctx.active[c.ghost]) {
       C[2 * c.own] = C[2 * c.own + 1] = 0.0;

@@ -67,22 +67,18 @@ struct Context final : assembly::Model {
   double inactive_fraction = 0.0;              // owned count (reduced later)
   Diagnostics diag;
 
+  /// Residual (and Jacobian) at the ghosted state mu; fills diag (reduced over ranks). False on
+  /// every rank if some rank meets an unphysical state (NaN, overflow).
   bool assemble(const double* mu, const Target& target) override;
+  /// Transient variable C = (c+, c-) per owned cell (0 in inactive cells).
   void transient_variable(const double* mu_owned, double* C) const override;
   /// With inventory rows, the shell of make_inventory_jacobian over P (it allocates inventory_row).
   MatHandle newton_operator(Mat P, Vec x) override;
 };
 
 /// Builds coefficient ghosts, active cells (spec §3.9), the l2g map and, when `steady` and no face
-/// fixes mu-, the anion inventory row.
+/// fixes mu-, the anion inventory rows (one per anion cluster).
 void setup(Context& ctx, const Domain& d, const ElectroneutralInput& in, bool steady);
-
-/// Residual (and Jacobian) at the ghosted state mu; fills ctx.diag (reduced over ranks). Returns
-/// false on every rank if some rank meets an unphysical state (NaN, overflowing concentrations).
-bool assemble(Context& ctx, const double* mu, const Target& target);
-
-/// Transient variable C = (c+, c-) per owned cell (0 in inactive cells).
-void transient_variable(const Context& ctx, const double* mu_owned, double* C);
 
 /// The steady Newton Jacobian when ctx has inventory rows: y = P x with y at each anchor row
 /// replaced by that cluster's constraint row applied to x (sum over the cluster of

@@ -265,7 +265,7 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
     std::vector<double> C(2 * domain.owned().n_cells());
     const PetscScalar* xv = nullptr;
     IONPATH_PETSC_CALL(VecGetArrayRead(x, &xv));
-    en_detail::transient_variable(en, xv, C.data());
+    en.transient_variable(xv, C.data());
     IONPATH_PETSC_CALL(VecRestoreArrayRead(x, &xv));
     double sums[2] = {0.0, 0.0};  // inventory, || kappa c- ||^2
     for (std::size_t c = 0; c < C.size() / 2; ++c) {

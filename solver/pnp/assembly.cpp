@@ -195,13 +195,8 @@ class Sweep {
 
 }  // namespace
 
-bool Context::assemble(const double* u, const Target& target) { return pnp_detail::assemble(*this, u, target); }
-
-void Context::transient_variable(const double* u_owned, double* C) const {
-  pnp_detail::transient_variable(*this, u_owned, C);
-}
-
-bool assemble(Context& ctx, const double* u, const Target& t) {
+bool Context::assemble(const double* u, const Target& t) {
+  Context& ctx = *this;
   const Domain& d = *ctx.domain;
   const mesh::Box& gb = d.ghosted();
   // Concentrations once per ghosted cell (the faces read them on both sides).
@@ -224,7 +219,8 @@ bool assemble(Context& ctx, const double* u, const Target& t) {
   return true;
 }
 
-void transient_variable(const Context& ctx, const double* u_owned, double* C) {
+void Context::transient_variable(const double* u_owned, double* C) const {
+  const Context& ctx = *this;
   assembly::for_each_owned_cell(*ctx.domain, [&](const Cell& c) {
     for (std::size_t sp = 0; sp < 2; ++sp)
       C[3 * c.own + sp] = ctx.active[sp][c.ghost] ? std::exp(u_owned[3 * c.own + sp]) : 0.0;

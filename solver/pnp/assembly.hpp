@@ -40,20 +40,16 @@ struct Context final : assembly::Model {
   double inactive_fraction = 0.0;                  // owned inactive species rows (reduced later)
   Diagnostics diag;
 
+  /// Residual (and Jacobian) at the ghosted state u; fills diag (reduced over ranks). False on
+  /// every rank if some rank meets an unphysical state (NaN, overflow).
   bool assemble(const double* u, const Target& target) override;
+  /// Transient variable C = (c+, c-, psi) per owned cell (c = 0 where the species is inactive).
   void transient_variable(const double* u_owned, double* C) const override;
 };
 
 /// Validates the input, builds coefficient ghosts, the active species cells and the l2g map.
 /// `steady`: species rows are active only in cells connected to a reservoir face.
 void setup(Context& ctx, const Domain& d, const PnpInput& in, bool steady);
-
-/// Residual (and Jacobian) at the ghosted state u; fills ctx.diag (reduced over ranks). Returns
-/// false on every rank if some rank meets an unphysical state (NaN, overflowing exponentials).
-bool assemble(Context& ctx, const double* u, const Target& target);
-
-/// Transient variable C = (c+, c-, psi) per owned cell (c = 0 where the species is inactive).
-void transient_variable(const Context& ctx, const double* u_owned, double* C);
 
 /// Fields and totals of the state x into `out`.
 void collect_result(Context& ctx, Vec x, PnpResult& out);
