@@ -6,9 +6,10 @@
 // the state a random perturbation of a linear profile, so every face carries a flux.
 // residual_per_s / jacobian_per_s: evaluations per second from the median of `reps` timed calls
 // (slowest rank) after one warm-up call; spread = (max - min) / median of those calls.
-// first_residual_s / first_jacobian_s: the untimed first calls (with inventory=1 the first
-// Jacobian also allocates the dense electroneutral inventory row, one reallocation per 15 entries:
-// 2.4 s at 32^3, 24 s at 40^3). setup_B_per_cell: resident growth of the model's setup
+// first_residual_s / first_jacobian_s: the untimed first calls. inventory=1: both electrodes Li
+// metal (the Bruce-Vincent steady state): the Jacobian is then the preconditioning matrix P with
+// the anchors' pins (the inventory rows themselves are a shell operator over it; as one dense AIJ
+// row they made the first assembly take 2.4 s at 32^3 and 24 s at 40^3). setup_B_per_cell: resident growth of the model's setup
 // (coefficient ghosts, maps, scratch) per cell; eval_B_per_cell: peak resident growth during the
 // timed calls per cell (work buffers they allocate); matrix_B_per_cell: allocated nonzeros of the
 // Jacobian times (value + column index).
@@ -112,7 +113,7 @@ void report(const char* model, const solver::Domain& d, const Evaluations& ev, M
   ev.residual();
   const double first_residual = max_over_ranks(now() - t0, comm);
   t0 = now();
-  ev.jacobian();  // first assembly: the inventory row's entries are allocated here
+  ev.jacobian();
   const double first_jacobian = max_over_ranks(now() - t0, comm);
   reset_peak_rss();
   const double rss0 = status_bytes("VmRSS");
@@ -148,7 +149,7 @@ void bench_electroneutral(int n, int reps, unsigned seed, bool inventory_row) {
   in.D_minus = Dm;
   in.X = X;
   // A bath face fixes mu-, so no inventory row; with inventory=1 both faces are Li metal (the
-  // Bruce-Vincent steady state), whose dense inventory row makes the first assembly slow.
+  // Bruce-Vincent steady state: one inventory row per anion cluster).
   in.low = {inventory_row ? solver::ElectrodeKind::ideal_li : solver::ElectrodeKind::reservoir, 0.0};
   in.high = {solver::ElectrodeKind::ideal_li, 0.04};
   solver::MatHandle J = solver::make_newton_matrix(d);
