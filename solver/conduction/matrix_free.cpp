@@ -17,13 +17,13 @@
 #include "solver/multigrid/face_halo.hpp"
 #include "solver/petsc/error.hpp"
 
-// PETSc callback outside namespace ionpath::solver (PetscCall names ::PetscError).
-namespace ionpath_mf_stop {
+namespace ionpath::solver {
+namespace {
 
 /// The energy stopping test (solver/multigrid/energy_stop.hpp) as a KSP convergence test, after PETSc's
 /// residual test (rtol, divergence, max_it). Each call evaluates S_k directly (one pass).
 struct EnergyStop {
-  const ionpath::solver::MatrixFreeHierarchy* H = nullptr;
+  const MatrixFreeHierarchy* H = nullptr;
   int axis = 2;
   double tol = 0.0;
   void* default_ctx = nullptr;
@@ -45,10 +45,10 @@ PetscErrorCode energy_converged(KSP ksp, PetscInt it, PetscReal rnorm, KSPConver
   }
   if (it == 0) st->S.clear();
   st->S.push_back(e);
-  switch (ionpath::solver::energy_verdict(st->S, st->tol)) {
-    case ionpath::solver::EnergyVerdict::converged: *reason = KSP_CONVERGED_RTOL; break;
-    case ionpath::solver::EnergyVerdict::converged_roundoff: *reason = KSP_CONVERGED_ATOL; break;
-    case ionpath::solver::EnergyVerdict::iterating: break;
+  switch (energy_verdict(st->S, st->tol)) {
+    case EnergyVerdict::converged: *reason = KSP_CONVERGED_RTOL; break;
+    case EnergyVerdict::converged_roundoff: *reason = KSP_CONVERGED_ATOL; break;
+    case EnergyVerdict::iterating: break;
   }
   PetscFunctionReturn(0);
 }
@@ -61,10 +61,7 @@ PetscErrorCode energy_stop_destroy(void* ctx) {
   PetscFunctionReturn(0);
 }
 
-}  // namespace ionpath_mf_stop
 
-namespace ionpath::solver {
-namespace {
 
 struct Diagnostics {
   double I_hat = 0.0;
@@ -183,13 +180,13 @@ KspHandle make_petsc_ksp(const Domain& domain, const MatrixFreeHierarchy& H, con
   H.setup_pc(pc, prefix);
   IONPATH_PETSC_CALL(KSPSetOptionsPrefix(ksp, prefix.c_str()));
   if (energy_stop) {
-    auto* stop = new ionpath_mf_stop::EnergyStop;
+    auto* stop = new EnergyStop;
     stop->H = &H;
     stop->axis = options.axis;
     stop->tol = 0.1 * options.accuracy;
     IONPATH_PETSC_CALL(KSPConvergedDefaultCreate(&stop->default_ctx));
     IONPATH_PETSC_CALL(
-        KSPSetConvergenceTest(ksp, ionpath_mf_stop::energy_converged, stop, ionpath_mf_stop::energy_stop_destroy));
+        KSPSetConvergenceTest(ksp, energy_converged, stop, energy_stop_destroy));
   }
   IONPATH_PETSC_CALL(KSPSetFromOptions(ksp));
   // No explicit KSPSetUp: inside KSPSolve the Krylov work vectors are duplicated from x, while a

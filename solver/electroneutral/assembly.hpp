@@ -1,23 +1,26 @@
 #pragma once
-/// Internal to the electroneutral solver: the context shared by the SNES and TS callbacks and the
-/// one face loop that assembles residual, Jacobian and diagnostics (spec §3.7, style guide §2.2).
+/// Internal to the electroneutral solver: the context shared by the SNES and TS callbacks
+/// (solver/nonlinear/callbacks.hpp) and the one face loop that assembles residual, Jacobian and
+/// diagnostics (spec §3.7, style guide §2.2, §2.3).
 #include <petscmat.h>
 #include <petscsnes.h>
 
 #include <array>
 #include <cstdint>
-#include <exception>
 #include <vector>
 
 #include "physics/electroneutral_kernels.hpp"
 #include "solver/electroneutral/electroneutral.hpp"
-#include "solver/grid/ghosted_read.hpp"
+#include "solver/nonlinear/assembly_support.hpp"
+#include "solver/nonlinear/callbacks.hpp"
 
 namespace ionpath::solver::en_detail {
 
 /// How the storage term enters: none (steady), kappa dC/dt with C = (c+, c-) supplied by TSBDF as
 /// a transient variable (conservative), or kappa dc/ds (mu+' + mu-') (other TS types).
-enum class Storage { steady, transient_variable, mass_matrix };
+using assembly::Storage;
+/// Residual (2 per cell: charge, anion), Jacobian, rates (C' or u') and cell currents.
+using assembly::Target;
 
 struct Diagnostics {
   std::array<double, 2> li_in{}, current_in{};            // per electrode: 0 = low, 1 = high
@@ -37,12 +40,12 @@ struct Inventory {
   std::vector<long long> anchor_local;  // per cluster: its owned (interlaced) index here, else -1
   std::vector<double> target;         // per cluster: sum kappa c- of the initial state
   std::vector<double> content;        // per cluster: sum kappa c- of the last assembled state
+  std::vector<double> pin;            // per cluster: the anchor's pin in P of the last Jacobian
   std::vector<std::int32_t> cluster;  // per owned cell: its cluster, -1 when inactive
   [[nodiscard]] std::size_t n_clusters() const noexcept { return anchor_row.size(); }
 };
 
-struct Context {
-  const Domain* domain = nullptr;
+struct Context final : assembly::Model {
   ElectroneutralInput input;
   std::array<std::vector<double>, 3> Dp, Dm;  // ghosted, per axis
   std::vector<double> X;                       // ghosted
@@ -51,44 +54,31 @@ struct Context {
   std::vector<PetscInt> l2g;                   // ghosted local (interlaced) -> global row
   std::vector<physics::ElectroneutralCell> cells;  // ghosted scratch
   Inventory inventory;                         // steady, no face fixes mu-; else empty
-  Vec inventory_row = nullptr;                 // global Target::inventory_row of the Jacobian (not owned)
+  /// Global vector, 2 per owned cell: d content / d(mu+, mu-) / n_cells, the entries of the cell's
+  /// inventory row (0 in inactive cells), filled with every Jacobian. With inventory rows, the
+  /// Jacobian assembly fills the sparse matrix P whose anchor anion rows keep the cell's own anion
+  /// balance plus a pin on its mu- diagonal (so that P is nonsingular and an ordinary diffusion
+  /// operator for AMG); the Newton Jacobian is P with those rows replaced by the constraint rows
+  /// (newton_operator). Held by that operator; nullptr without inventory rows.
+  Vec inventory_row = nullptr;
   PetscInt gauge_row = -1;                     // mu+ row fixed when no face fixes the potential level
   double gauge_value = 0.0;
   std::size_t n_cells = 0;
   double inactive_fraction = 0.0;              // owned count (reduced later)
-  Storage storage = Storage::steady;
-  SNES snes = nullptr;
-  std::exception_ptr pending;
   Diagnostics diag;
-  // Jacobian test of the transient form: C' = test_shift (C(u) - test_C0) (or u' likewise).
-  double test_shift = 0.0;
-  std::vector<double> test_base;  // owned, 2 per cell: C(u0) (transient_variable) or u0 (mass_matrix)
+
+  /// Residual (and Jacobian) at the ghosted state mu; fills diag (reduced over ranks). False on
+  /// every rank if some rank meets an unphysical state (NaN, overflow).
+  bool assemble(const double* mu, const Target& target) override;
+  /// Transient variable C = (c+, c-) per owned cell (0 in inactive cells).
+  void transient_variable(const double* mu_owned, double* C) const override;
+  /// With inventory rows, the shell of make_inventory_jacobian over P (it allocates inventory_row).
+  MatHandle newton_operator(Mat P, Vec x) override;
 };
 
 /// Builds coefficient ghosts, active cells (spec §3.9), the l2g map and, when `steady` and no face
-/// fixes mu-, the anion inventory row.
+/// fixes mu-, the anion inventory rows (one per anion cluster).
 void setup(Context& ctx, const Domain& d, const ElectroneutralInput& in, bool steady);
-
-struct Target {
-  double* F = nullptr;              // owned residual, 2 per cell (required)
-  Mat J = nullptr;                  // optional Jacobian
-  const double* rate = nullptr;     // owned, 2 per cell: C' or u' (transient only)
-  double shift = 0.0;               // dC'/dC or du'/du (transient Jacobian)
-  double* cell_current = nullptr;   // optional, 3 per owned cell
-  /// Optional, 2 per owned cell: d content / d(mu+, mu-) / n_cells, the entries of the cell's
-  /// inventory row (0 in inactive cells). With inventory rows, J receives the sparse matrix P whose
-  /// anchor anion rows keep the cell's own anion balance plus a pin on its mu- diagonal (so that P
-  /// is nonsingular and an ordinary diffusion operator for AMG); the Newton Jacobian is P with
-  /// those rows replaced by the constraint rows (make_inventory_jacobian).
-  double* inventory_row = nullptr;
-};
-
-/// Residual (and Jacobian) at the ghosted state mu; fills ctx.diag (reduced over ranks). Returns
-/// false on every rank if some rank meets an unphysical state (NaN, overflowing concentrations).
-bool assemble(Context& ctx, const double* mu, const Target& target);
-
-/// Transient variable C = (c+, c-) per owned cell (0 in inactive cells).
-void transient_variable(const Context& ctx, const double* mu_owned, double* C);
 
 /// The steady Newton Jacobian when ctx has inventory rows: y = P x with y at each anchor row
 /// replaced by that cluster's constraint row applied to x (sum over the cluster of

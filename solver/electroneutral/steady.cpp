@@ -1,6 +1,6 @@
 // Steady electroneutral Nernst-Planck (SNES) and the finite-difference Jacobian check. The face
-// loop lives in electroneutral_assembly.cpp; callbacks here only move arrays (style guide §2.2)
-// and never let an exception cross into PETSc (§3.2).
+// loop lives in assembly.cpp; the callbacks (solver/nonlinear/callbacks.hpp) only move arrays
+// (style guide §2.2) and never let an exception cross into PETSc (§3.2).
 #include "solver/electroneutral/electroneutral.hpp"
 
 #include <petscsnes.h>
@@ -13,6 +13,8 @@
 #include <utility>
 
 #include "solver/electroneutral/assembly.hpp"
+#include "solver/nonlinear/callbacks.hpp"
+#include "solver/nonlinear/jacobian_check.hpp"
 #include "solver/nonlinear/newton.hpp"
 #include "solver/petsc/error.hpp"
 
@@ -20,97 +22,6 @@ namespace ionpath::solver {
 namespace {
 
 using en_detail::Context;
-using en_detail::Storage;
-using en_detail::Target;
-
-PetscErrorCode residual_callback(SNES, Vec x, Vec f, void* raw) {
-  PetscFunctionBeginUser;
-  auto& ctx = *static_cast<Context*>(raw);
-  try {
-    LocalState s(*ctx.domain, x);
-    PetscScalar* F = nullptr;
-    PetscCall(VecGetArray(f, &F));
-    Target t;
-    t.F = F;
-    std::vector<double> rate;
-    if (ctx.test_shift > 0.0) {  // Jacobian test of the transient form: C' = shift (C(u) - C(u0))
-      rate.resize(ctx.test_base.size());
-      const PetscScalar* xo = nullptr;
-      PetscCall(VecGetArrayRead(x, &xo));
-      if (ctx.storage == Storage::transient_variable) {
-        en_detail::transient_variable(ctx, xo, rate.data());
-        for (std::size_t q = 0; q < rate.size(); ++q) rate[q] = ctx.test_shift * (rate[q] - ctx.test_base[q]);
-      } else {
-        for (std::size_t q = 0; q < rate.size(); ++q) rate[q] = ctx.test_shift * (xo[q] - ctx.test_base[q]);
-      }
-      PetscCall(VecRestoreArrayRead(x, &xo));
-      t.rate = rate.data();
-      t.shift = ctx.test_shift;
-    }
-    const bool ok = en_detail::assemble(ctx, s.values(), t);
-    PetscCall(VecRestoreArray(f, &F));
-    if (!ok) PetscCall(SNESSetFunctionDomainError(ctx.snes));
-  } catch (...) {
-    ctx.pending = std::current_exception();
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "electroneutral residual failed (C++ exception)");
-  }
-  PetscFunctionReturn(0);
-}
-
-// P is the assembled matrix; J is P itself, or with inventory rows the shell over P and the
-// inventory-row vector (en_detail::make_inventory_jacobian), filled here as well.
-PetscErrorCode jacobian_callback(SNES, Vec x, Mat J, Mat P, void* raw) {
-  PetscFunctionBeginUser;
-  auto& ctx = *static_cast<Context*>(raw);
-  try {
-    LocalState s(*ctx.domain, x);
-    PetscCall(MatZeroEntries(P));
-    std::vector<double> scratch(2 * ctx.domain->owned().n_cells()), rate(scratch.size(), 0.0);
-    Target t;
-    t.F = scratch.data();
-    t.J = P;
-    t.rate = rate.data();
-    t.shift = ctx.test_shift;
-    PetscScalar* g = nullptr;
-    if (ctx.inventory_row) PetscCall(VecGetArray(ctx.inventory_row, &g));
-    t.inventory_row = g;
-    en_detail::assemble(ctx, s.values(), t);
-    if (ctx.inventory_row) PetscCall(VecRestoreArray(ctx.inventory_row, &g));
-    PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
-    if (J != P) {
-      PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
-      PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
-    }
-  } catch (...) {
-    ctx.pending = std::current_exception();
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "electroneutral Jacobian failed (C++ exception)");
-  }
-  PetscFunctionReturn(0);
-}
-
-using SnesHandle = PetscHandle<SNES, SNESDestroy>;
-
-// The Newton matrices: P assembled (DMDA stencil); J = P, or with inventory rows the shell that
-// applies them (the inventory-row vector g is allocated here and filled by the Jacobian callback).
-struct NewtonMatrices {
-  MatHandle P;
-  VecHandle g;
-  MatHandle shell;
-  [[nodiscard]] Mat J() const noexcept { return shell ? shell.get() : P.get(); }
-};
-
-NewtonMatrices make_matrices(Context& ctx, Vec x) {
-  NewtonMatrices m;
-  m.P = make_newton_matrix(*ctx.domain);
-  if (ctx.inventory.n_clusters() > 0) {
-    IONPATH_PETSC_CALL(VecDuplicate(x, m.g.out()));
-    IONPATH_PETSC_CALL(VecSet(m.g, 0.0));
-    ctx.inventory_row = m.g;
-    m.shell = en_detail::make_inventory_jacobian(ctx, m.P, m.g);
-  }
-  return m;
-}
 
 }  // namespace
 
@@ -143,14 +54,16 @@ ElectroneutralResult solve_electroneutral_steady(const Domain& domain, const Ele
         }
     IONPATH_PETSC_CALL(VecRestoreArray(x, &v));
   }
-  const NewtonMatrices m = make_matrices(ctx, x);
+  // P assembled on the DMDA stencil; the operator is P, or with inventory rows the shell that
+  // applies them (Context::newton_operator).
+  const assembly::NewtonMatrices m = assembly::make_newton_matrices(ctx, x);
   SnesHandle snes;
   IONPATH_PETSC_CALL(SNESCreate(domain.comm(), snes.out()));
   ctx.snes = snes;
   IONPATH_PETSC_CALL(SNESSetDM(snes, domain.dm()));
   IONPATH_PETSC_CALL(SNESSetOptionsPrefix(snes, "en_"));
-  IONPATH_PETSC_CALL(SNESSetFunction(snes, r, residual_callback, &ctx));
-  IONPATH_PETSC_CALL(SNESSetJacobian(snes, m.J(), m.P, jacobian_callback, &ctx));
+  IONPATH_PETSC_CALL(SNESSetFunction(snes, r, assembly::snes_residual, assembly::callback_context(ctx)));
+  IONPATH_PETSC_CALL(SNESSetJacobian(snes, m.J(), m.P, assembly::snes_jacobian, assembly::callback_context(ctx)));
   set_newton_defaults(snes, domain, input.rtol, 1e-12, electroneutral_direct_limit_3d);
   use_boomeramg(snes);
   use_adaptive_forcing(snes);
@@ -214,24 +127,7 @@ double electroneutral_jacobian_mismatch(const Domain& domain, const Electroneutr
                                         double shift) {
   Context ctx;
   en_detail::setup(ctx, domain, input, /*steady=*/shift <= 0.0);
-  VecHandle x, r;
-  IONPATH_PETSC_CALL(DMCreateGlobalVector(domain.dm(), x.out()));
-  IONPATH_PETSC_CALL(VecDuplicate(x, r.out()));
-  copy_owned(x, mu);
-  if (shift > 0.0) {
-    ctx.storage = Storage::transient_variable;
-    ctx.test_shift = shift;
-    ctx.test_base.resize(mu.size());
-    en_detail::transient_variable(ctx, mu.data(), ctx.test_base.data());
-  }
-  SnesHandle snes;
-  IONPATH_PETSC_CALL(SNESCreate(domain.comm(), snes.out()));
-  ctx.snes = snes;
-  IONPATH_PETSC_CALL(SNESSetDM(snes, domain.dm()));
-  IONPATH_PETSC_CALL(SNESSetFunction(snes, r, residual_callback, &ctx));
-  const NewtonMatrices m = make_matrices(ctx, x);
-  IONPATH_PETSC_CALL(SNESSetJacobian(snes, m.J(), m.P, jacobian_callback, &ctx));
-  return jacobian_fd_mismatch(snes, x, m.J(), ctx.pending);
+  return assembly::model_jacobian_mismatch(ctx, mu, shift);
 }
 
 }  // namespace ionpath::solver

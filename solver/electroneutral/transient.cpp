@@ -5,7 +5,6 @@
 #include <petscts.h>
 
 #include <cmath>
-#include <exception>
 #include <limits>
 #include <numbers>
 #include <stdexcept>
@@ -14,20 +13,22 @@
 #include "solver/electroneutral/electroneutral.hpp"
 #include "solver/electroneutral/assembly.hpp"
 #include "solver/nonlinear/newton.hpp"
+#include "solver/nonlinear/time_stepping.hpp"
 #include "solver/petsc/error.hpp"
 
 namespace ionpath::solver {
 namespace {
 
 using en_detail::Context;
-using en_detail::Storage;
-using en_detail::Target;
-using TsHandle = PetscHandle<TS, TSDestroy>;
 
-struct TransientContext {
-  Context en;
-  TransientOptions options;
-  TransientResult* result = nullptr;
+struct TransientContext final : assembly::StepObserver {
+  TransientContext(Context& model, const TransientOptions& opt, TransientResult& out)
+      : StepObserver(model), en(model), options(opt), result(out) {}
+  void on_accepted_step(const assembly::AcceptedStep& step) override;
+
+  Context& en;
+  const TransientOptions& options;
+  TransientResult& result;
   VecHandle previous;  // solution before the last step (steady criterion when no current flows)
   double tau_d = 0.0;
   bool steady = false;
@@ -40,67 +41,14 @@ struct TransientContext {
   VecHandle column_sums;       // J^T anion_rows: the anion-row sum of J applied to a direction
 };
 
-PetscErrorCode ifunction(TS, PetscReal, Vec x, Vec xdot, Vec f, void* raw) {
+// The model's IJacobian, plus what newton_converged and conserve_anion_sum read of it.
+PetscErrorCode ijacobian(TS ts, PetscReal t, Vec x, Vec xdot, PetscReal shift, Mat J, Mat P, void* raw) {
   PetscFunctionBeginUser;
   auto& tc = *static_cast<TransientContext*>(raw);
-  try {
-    LocalState s(*tc.en.domain, x);
-    PetscScalar* F = nullptr;
-    const PetscScalar* rate = nullptr;
-    PetscCall(VecGetArray(f, &F));
-    PetscCall(VecGetArrayRead(xdot, &rate));
-    Target t;
-    t.F = F;
-    t.rate = rate;
-    const bool ok = en_detail::assemble(tc.en, s.values(), t);
-    PetscCall(VecRestoreArrayRead(xdot, &rate));
-    PetscCall(VecRestoreArray(f, &F));
-    if (!ok) PetscCall(SNESSetFunctionDomainError(tc.en.snes));
-  } catch (...) {
-    tc.en.pending = std::current_exception();
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "electroneutral IFunction failed (C++ exception)");
-  }
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode ijacobian(TS, PetscReal, Vec x, Vec xdot, PetscReal shift, Mat J, Mat, void* raw) {
-  PetscFunctionBeginUser;
-  auto& tc = *static_cast<TransientContext*>(raw);
-  try {
-    LocalState s(*tc.en.domain, x);
-    tc.shift = shift;
-    PetscCall(MatZeroEntries(J));
-    std::vector<double> scratch(2 * tc.en.domain->owned().n_cells());
-    const PetscScalar* rate = nullptr;
-    PetscCall(VecGetArrayRead(xdot, &rate));
-    Target t;
-    t.F = scratch.data();
-    t.J = J;
-    t.rate = rate;
-    t.shift = shift;
-    en_detail::assemble(tc.en, s.values(), t);
-    PetscCall(VecRestoreArrayRead(xdot, &rate));
-    PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatNorm(J, NORM_INFINITY, &tc.jacobian_norm));
-    PetscCall(MatMultTranspose(J, tc.anion_rows, tc.column_sums));
-  } catch (...) {
-    tc.en.pending = std::current_exception();
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "electroneutral IJacobian failed (C++ exception)");
-  }
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode transient_variable_callback(TS, Vec x, Vec C, void* raw) {
-  PetscFunctionBeginUser;
-  auto& tc = *static_cast<TransientContext*>(raw);
-  const PetscScalar* xv = nullptr;
-  PetscScalar* cv = nullptr;
-  PetscCall(VecGetArrayRead(x, &xv));
-  PetscCall(VecGetArray(C, &cv));
-  en_detail::transient_variable(tc.en, xv, cv);
-  PetscCall(VecRestoreArray(C, &cv));
-  PetscCall(VecRestoreArrayRead(x, &xv));
+  tc.shift = shift;
+  PetscCall(assembly::ts_ijacobian(ts, t, x, xdot, shift, J, P, assembly::callback_context(tc.en)));
+  PetscCall(MatNorm(J, NORM_INFINITY, &tc.jacobian_norm));
+  PetscCall(MatMultTranspose(J, tc.anion_rows, tc.column_sums));
   PetscFunctionReturn(0);
 }
 
@@ -177,73 +125,47 @@ PetscErrorCode conserve_anion_sum(SNESLineSearch ls, Vec, Vec y, PetscBool* chan
 }
 
 // After every accepted step: record the electrode currents and test the steady-state criterion.
-PetscErrorCode post_step(TS ts) {
-  PetscFunctionBeginUser;
-  void* raw = nullptr;
-  PetscCall(TSGetApplicationContext(ts, &raw));
-  auto& tc = *static_cast<TransientContext*>(raw);
-  try {
-    Vec x = nullptr;
-    PetscReal t = 0.0, dt_prev = 0.0, t_prev = 0.0;
-    PetscCall(TSGetSolution(ts, &x));
-    PetscCall(TSGetTime(ts, &t));
-    PetscCall(TSGetPrevTime(ts, &t_prev));
-    dt_prev = t - t_prev;
-    {
-      LocalState s(*tc.en.domain, x);
-      std::vector<double> scratch(2 * tc.en.domain->owned().n_cells()), rate(scratch.size(), 0.0);
-      Target tg;
-      tg.F = scratch.data();
-      tg.rate = rate.data();
-      if (!en_detail::assemble(tc.en, s.values(), tg)) throw SolveError("electroneutral: accepted step is unphysical");
+void TransientContext::on_accepted_step(const assembly::AcceptedStep& step) {
+  const double t = step.t, dt_prev = step.t - step.t_previous;
+  { const assembly::StateEvaluation diagnostics(en, step.x, nullptr, "electroneutral: accepted step is unphysical"); }
+  const auto& dg = en.diag;
+  auto potential = [&](int e) { return dg.potential_count[e] > 0 ? dg.potential_sum[e] / dg.potential_count[e] : 0.0; };
+  CurrentSample sample{t,           dg.current_in[0], dg.current_in[1],           potential(0),
+                       potential(1), dg.inventory,   dg.kinetic_conductance[0], dg.kinetic_conductance[1]};
+  auto& h = result.history;
+  if (options.t_final <= 0.0 && !h.empty() && t >= tau_d) {  // steady no earlier than tau_d
+    const double scale = std::max(std::abs(sample.current_in_low), std::abs(sample.current_in_high));
+    double change = 0.0;
+    if (scale > 0.0) {
+      change = std::max(std::abs(sample.current_in_low - h.back().current_in_low),
+                        std::abs(sample.current_in_high - h.back().current_in_high)) / scale;
+    } else {  // no current: largest change of mu per step
+      IONPATH_PETSC_CALL(VecAXPY(previous, -1.0, step.x));
+      PetscReal dmax = 0.0;
+      IONPATH_PETSC_CALL(VecNorm(previous, NORM_INFINITY, &dmax));
+      change = dmax;
     }
-    const auto& dg = tc.en.diag;
-    auto potential = [&](int e) { return dg.potential_count[e] > 0 ? dg.potential_sum[e] / dg.potential_count[e] : 0.0; };
-    CurrentSample sample{t,           dg.current_in[0], dg.current_in[1],           potential(0),
-                         potential(1), dg.inventory,   dg.kinetic_conductance[0], dg.kinetic_conductance[1]};
-    auto& h = tc.result->history;
-    if (tc.options.t_final <= 0.0 && !h.empty() && t >= tc.tau_d) {  // steady no earlier than tau_d
-      const double scale = std::max(std::abs(sample.current_in_low), std::abs(sample.current_in_high));
-      double change = 0.0;
-      if (scale > 0.0) {
-        change = std::max(std::abs(sample.current_in_low - h.back().current_in_low),
-                          std::abs(sample.current_in_high - h.back().current_in_high)) / scale;
-      } else {  // no current: largest change of mu per step
-        PetscCall(VecAXPY(tc.previous, -1.0, x));
-        PetscReal dmax = 0.0;
-        PetscCall(VecNorm(tc.previous, NORM_INFINITY, &dmax));
-        change = dmax;
-      }
-      if (change / (dt_prev / tc.tau_d) < tc.options.steady_tol) {
-        tc.steady = true;
-        PetscCall(TSSetConvergedReason(ts, TS_CONVERGED_USER));
-      }
+    if (change / (dt_prev / tau_d) < options.steady_tol) {
+      steady = true;
+      IONPATH_PETSC_CALL(TSSetConvergedReason(step.ts, TS_CONVERGED_USER));
     }
-    PetscCall(VecCopy(x, tc.previous));
-    h.push_back(sample);
-  } catch (...) {
-    tc.en.pending = std::current_exception();
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "electroneutral post-step failed (C++ exception)");
   }
-  PetscFunctionReturn(0);
+  IONPATH_PETSC_CALL(VecCopy(step.x, previous));
+  h.push_back(sample);
 }
 
 // tau_d = N^2 / (pi^2 D_amb) along the transport axis, D_amb = 2 D+ D- / (D+ + D-) of the mean
 // diffusivities of the active cells.
 double default_tau_d(const Context& ctx) {
   const Domain& d = *ctx.domain;
-  const mesh::Box& own = d.owned();
   const auto ta = static_cast<std::size_t>(d.transport_axis());
   double sums[3] = {0.0, 0.0, 0.0};
-  for (int k = own.lo[2]; k < own.hi[2]; ++k)
-    for (int j = own.lo[1]; j < own.hi[1]; ++j)
-      for (int i = own.lo[0]; i < own.hi[0]; ++i) {
-        const std::size_t g = d.ghosted().offset(i, j, k);
-        if (!ctx.active[g]) continue;
-        sums[0] += ctx.Dp[ta][g];
-        sums[1] += ctx.Dm[ta][g];
-        sums[2] += 1.0;
-      }
+  assembly::for_each_owned_cell(d, [&](const assembly::Cell& c) {
+    if (!ctx.active[c.ghost]) return;
+    sums[0] += ctx.Dp[ta][c.ghost];
+    sums[1] += ctx.Dm[ta][c.ghost];
+    sums[2] += 1.0;
+  });
   MPI_Allreduce(MPI_IN_PLACE, sums, 3, MPI_DOUBLE, MPI_SUM, d.comm());
   const double Dp = sums[0] / std::max(1.0, sums[2]), Dm = sums[1] / std::max(1.0, sums[2]);
   const double D_amb = Dp + Dm > 0.0 ? 2.0 * Dp * Dm / (Dp + Dm) : 0.0;
@@ -255,12 +177,11 @@ double default_tau_d(const Context& ctx) {
 
 TransientResult solve_electroneutral_transient(const Domain& domain, const ElectroneutralInput& input,
                                                const TransientOptions& options) {
-  TransientContext tc;
   TransientResult result;
-  tc.options = options;
-  tc.result = &result;
-  en_detail::setup(tc.en, domain, input, /*steady=*/false);
-  tc.tau_d = options.tau_d > 0.0 ? options.tau_d : default_tau_d(tc.en);
+  Context en;
+  en_detail::setup(en, domain, input, /*steady=*/false);
+  TransientContext tc(en, options, result);
+  tc.tau_d = options.tau_d > 0.0 ? options.tau_d : default_tau_d(en);
   result.tau_d = tc.tau_d;
 
   VecHandle x, r;
@@ -276,15 +197,11 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
     PetscScalar *rows = nullptr, *shift = nullptr;
     IONPATH_PETSC_CALL(VecGetArray(tc.anion_rows, &rows));
     IONPATH_PETSC_CALL(VecGetArray(tc.anion_shift, &shift));
-    const mesh::Box& own = domain.owned();
-    for (int k = own.lo[2]; k < own.hi[2]; ++k)
-      for (int j = own.lo[1]; j < own.hi[1]; ++j)
-        for (int i = own.lo[0]; i < own.hi[0]; ++i) {
-          const std::size_t o = own.offset(i, j, k);
-          rows[2 * o] = shift[2 * o] = 0.0;
-          rows[2 * o + 1] = 1.0;
-          shift[2 * o + 1] = tc.en.active[domain.ghosted().offset(i, j, k)] ? 1.0 : 0.0;
-        }
+    assembly::for_each_owned_cell(domain, [&](const assembly::Cell& c) {
+      rows[2 * c.own] = shift[2 * c.own] = 0.0;
+      rows[2 * c.own + 1] = 1.0;
+      shift[2 * c.own + 1] = en.active[c.ghost] ? 1.0 : 0.0;
+    });
     IONPATH_PETSC_CALL(VecRestoreArray(tc.anion_shift, &shift));
     IONPATH_PETSC_CALL(VecRestoreArray(tc.anion_rows, &rows));
   }
@@ -296,97 +213,63 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
   // One TS per phase: a single backward-Euler step of dt0 makes the initial state consistent with
   // the algebraic charge row (the potential jumps at t = 0+, which no error estimate can follow;
   // its current is I0), then adaptive BDF2 from there.
-  auto make_ts = [&](TsHandle& ts, bool first) {
-    IONPATH_PETSC_CALL(TSCreate(domain.comm(), ts.out()));
-    IONPATH_PETSC_CALL(TSSetDM(ts, domain.dm()));
-    IONPATH_PETSC_CALL(TSSetOptionsPrefix(ts, "en_"));
-    IONPATH_PETSC_CALL(TSSetProblemType(ts, TS_NONLINEAR));
-    IONPATH_PETSC_CALL(TSSetType(ts, TSBDF));
-    IONPATH_PETSC_CALL(TSBDFSetOrder(ts, 2));
-    IONPATH_PETSC_CALL(TSSetApplicationContext(ts, &tc));
-    IONPATH_PETSC_CALL(TSSetIFunction(ts, r, ifunction, &tc));
-    IONPATH_PETSC_CALL(TSSetIJacobian(ts, J, J, ijacobian, &tc));
-    IONPATH_PETSC_CALL(TSSetPostStep(ts, post_step));
-    IONPATH_PETSC_CALL(TSSetTime(ts, first ? 0.0 : dt0));
-    IONPATH_PETSC_CALL(TSSetTimeStep(ts, dt0));
-    IONPATH_PETSC_CALL(TSSetMaxTime(ts, t_max));
-    IONPATH_PETSC_CALL(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
-    IONPATH_PETSC_CALL(TSSetMaxSteps(ts, options.max_steps));
-    IONPATH_PETSC_CALL(TSSetTolerances(ts, options.atol, nullptr, options.rtol, nullptr));
-    IONPATH_PETSC_CALL(TSSetMaxSNESFailures(ts, -1));
-    IONPATH_PETSC_CALL(TSSetMaxStepRejections(ts, 20));
-    IONPATH_PETSC_CALL(TSSetErrorIfStepFails(ts, PETSC_FALSE));
-    TSAdapt adapt = nullptr;
-    IONPATH_PETSC_CALL(TSGetAdapt(ts, &adapt));
-    IONPATH_PETSC_CALL(TSAdaptSetType(adapt, TSADAPTBASIC));
-    IONPATH_PETSC_CALL(TSAdaptSetClip(adapt, 0.1, 2.0));  // growth <= 2 per step (spec §3.8)
+  auto make_ts = [&](bool first) {
+    assembly::TimeSteppingRecipe recipe;
+    recipe.prefix = "en_";
+    recipe.t_start = first ? 0.0 : dt0;
+    recipe.dt = dt0;
+    recipe.t_max = t_max;
+    recipe.max_steps = options.max_steps;
+    recipe.atol = options.atol;
+    recipe.rtol = options.rtol;
+    recipe.direct_limit_3d_cells = transient_direct_limit_3d;
+    recipe.ijacobian = ijacobian;
+    recipe.ijacobian_context = &tc;
+    TsHandle ts = assembly::make_time_stepper(domain, recipe, r, J, tc);
     SNES snes = nullptr;
     IONPATH_PETSC_CALL(TSGetSNES(ts, &snes));
-    // Tight: the inventory drifts by the Newton residual of the anion rows, so Newton runs to the
-    // round-off floor (newton_converged) with full steps; a backtracking line search would report
-    // failure at that floor (short time steps keep Newton in its quadratic range).
-    set_newton_defaults(snes, domain, 1e-12, 1e-50, transient_direct_limit_3d);
     SNESLineSearch ls = nullptr;
     IONPATH_PETSC_CALL(SNESGetLineSearch(snes, &ls));
-    IONPATH_PETSC_CALL(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
     IONPATH_PETSC_CALL(SNESSetConvergenceTest(snes, newton_converged, &tc, nullptr));
     IONPATH_PETSC_CALL(SNESLineSearchSetPreCheck(ls, conserve_anion_sum, &tc));
     use_short_recurrence_krylov(snes);
     IONPATH_PETSC_CALL(TSSetFromOptions(ts));
     refactor_direct_solver_each_step(snes);
     if (first) {
+      TSAdapt adapt = nullptr;
+      IONPATH_PETSC_CALL(TSGetAdapt(ts, &adapt));
       IONPATH_PETSC_CALL(TSSetType(ts, TSBDF));
       IONPATH_PETSC_CALL(TSBDFSetOrder(ts, 1));
       IONPATH_PETSC_CALL(TSAdaptSetType(adapt, TSADAPTNONE));
       IONPATH_PETSC_CALL(TSSetMaxSteps(ts, 1));
       IONPATH_PETSC_CALL(TSSetMaxTime(ts, dt0));
     }
-    TSType type = nullptr;
-    IONPATH_PETSC_CALL(TSGetType(ts, &type));
-    const bool bdf = std::string(type) == TSBDF;
+    const std::string type = assembly::use_transient_variable(ts, en);
     if (!first) result.ts_type = type;
-    if (bdf) IONPATH_PETSC_CALL(TSSetTransientVariable(ts, transient_variable_callback, &tc));
-    return bdf;
+    return ts;
   };
-  auto run = [&](TsHandle& ts, bool bdf) {
-    tc.en.storage = bdf ? Storage::transient_variable : Storage::mass_matrix;
-    IONPATH_PETSC_CALL(TSGetSNES(ts, &tc.en.snes));
-    const PetscErrorCode ierr = TSSolve(ts, x);
-    if (tc.en.pending) std::rethrow_exception(tc.en.pending);
-    IONPATH_PETSC_CALL(ierr);
-    TSConvergedReason reason;
-    IONPATH_PETSC_CALL(TSGetConvergedReason(ts, &reason));
-    PetscInt steps = 0, rejects = 0, fails = 0, its = 0;
-    IONPATH_PETSC_CALL(TSGetStepNumber(ts, &steps));
-    IONPATH_PETSC_CALL(TSGetStepRejections(ts, &rejects));
-    IONPATH_PETSC_CALL(TSGetSNESFailures(ts, &fails));
-    IONPATH_PETSC_CALL(TSGetSNESIterations(ts, &its));
-    result.steps += static_cast<int>(steps);
-    result.rejected_steps += static_cast<int>(rejects);
-    result.snes_failures += static_cast<int>(fails);
-    result.final_state.newton_iterations += static_cast<int>(its);
-    result.converged_reason = TSConvergedReasons[reason];
-    if (reason < 0) {
-      PetscReal t = 0.0;
-      TSGetTime(ts, &t);
-      throw SolveError("electroneutral TS diverged: " + result.converged_reason + " at t = " + std::to_string(t) + " (" +
-                       std::to_string(t / tc.tau_d) + " tau_d) after " + std::to_string(result.steps) + " steps, " +
-                       std::to_string(result.rejected_steps) + " rejected; " +
-                       newton_divergence_message("last SNES", tc.en.snes, electroneutral_hint,
-                                                 electroneutral_linear_hint) +
-                       "; or loosen -en_ts_rtol / shorten -en_ts_dt");
-    }
+  auto run = [&](TS ts) {
+    const assembly::TimeSteppingStats s = assembly::run_time_stepper(ts, x, en);
+    result.steps += s.steps;
+    result.rejected_steps += s.rejected_steps;
+    result.snes_failures += s.snes_failures;
+    result.final_state.newton_iterations += s.newton_iterations;
+    result.converged_reason = s.reason;
+    if (s.diverged)
+      throw SolveError(assembly::time_stepping_divergence_message(
+          "electroneutral", s, result.steps, result.rejected_steps, " (" + std::to_string(s.t / tc.tau_d) + " tau_d)",
+          en.snes, {electroneutral_hint, electroneutral_linear_hint, "loosen -en_ts_rtol / shorten -en_ts_dt"}));
   };
 
   {  // initial inventory
     std::vector<double> C(2 * domain.owned().n_cells());
     const PetscScalar* xv = nullptr;
     IONPATH_PETSC_CALL(VecGetArrayRead(x, &xv));
-    en_detail::transient_variable(tc.en, xv, C.data());
+    en.transient_variable(xv, C.data());
     IONPATH_PETSC_CALL(VecRestoreArrayRead(x, &xv));
     double sums[2] = {0.0, 0.0};  // inventory, || kappa c- ||^2
     for (std::size_t c = 0; c < C.size() / 2; ++c) {
-      const double content = tc.en.kappa[c] * C[2 * c + 1];
+      const double content = en.kappa[c] * C[2 * c + 1];
       sums[0] += content;
       sums[1] += content * content;
     }
@@ -394,19 +277,11 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
     result.initial_inventory = tc.inventory = sums[0];
     tc.storage_norm = std::sqrt(sums[1]);
   }
-  {
-    TsHandle first;
-    const bool bdf = make_ts(first, true);
-    run(first, bdf);
-  }
-  if (!tc.steady && !(options.t_final > 0.0 && dt0 >= options.t_final)) {
-    TsHandle main;
-    const bool bdf = make_ts(main, false);
-    run(main, bdf);
-  }
+  run(make_ts(/*first=*/true));
+  if (!tc.steady && !(options.t_final > 0.0 && dt0 >= options.t_final)) run(make_ts(/*first=*/false));
   result.reached_steady = tc.steady;
   const int newton = result.final_state.newton_iterations;
-  en_detail::collect_result(tc.en, x, result.final_state);
+  en_detail::collect_result(en, x, result.final_state);
   result.final_state.newton_iterations = newton;
   result.final_state.converged_reason = result.converged_reason;
   return result;

@@ -13,13 +13,8 @@
 #include "solver/petsc/error.hpp"
 #include "solver/multigrid/stencil_kernels.hpp"
 
-// PETSc callbacks live outside namespace ionpath::solver: PetscCall names ::PetscError, which
-// the solver's exception class of the same name would hide.
-namespace ionpath_mf {
+namespace ionpath::solver {
 namespace {
-using ionpath::solver::StencilLevel;
-namespace kernels = ionpath::solver::kernels;
-namespace mesh = ionpath::mesh;
 
 struct Events {
   PetscLogEvent apply = 0, prolong = 0, restrict_ = 0, smooth = 0;
@@ -345,12 +340,6 @@ PetscErrorCode transfer_destroy(Mat P) {
   PetscFunctionReturn(0);
 }
 
-}  // namespace
-}  // namespace ionpath_mf
-
-namespace ionpath::solver {
-namespace {
-using namespace ionpath_mf;
 using Ranges = std::array<std::vector<PetscInt>, 3>;  // cells per process along each axis
 
 /// Process-grid coordinates of this rank in a DMDA decomposition (rank = i + m (j + n k)).

@@ -294,14 +294,12 @@ FloatCycle::~FloatCycle() = default;
 void FloatCycle::apply(const double* r, double* z) { impl_->apply(r, z); }
 const float* FloatCycle::apply(const float* b) { return impl_->apply(b); }
 
-}  // namespace ionpath::solver
+namespace {
 
-// PETSc callbacks outside namespace ionpath::solver (PetscCall names ::PetscError).
-namespace ionpath_fc {
-
-PetscErrorCode apply(PC pc, Vec r, Vec z) {
+// The PCSHELL callbacks of the cycle.
+PetscErrorCode apply_cycle(PC pc, Vec r, Vec z) {
   PetscFunctionBeginUser;
-  ionpath::solver::FloatCycle* cycle = nullptr;
+  FloatCycle* cycle = nullptr;
   PetscCall(PCShellGetContext(pc, &cycle));
   const PetscScalar* rv = nullptr;
   PetscScalar* zv = nullptr;
@@ -317,24 +315,22 @@ PetscErrorCode apply(PC pc, Vec r, Vec z) {
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode destroy(PC pc) {
+PetscErrorCode destroy_cycle(PC pc) {
   PetscFunctionBeginUser;
-  ionpath::solver::FloatCycle* cycle = nullptr;
+  FloatCycle* cycle = nullptr;
   PetscCall(PCShellGetContext(pc, &cycle));
   delete cycle;
   PetscFunctionReturn(0);
 }
 
-}  // namespace ionpath_fc
-
-namespace ionpath::solver {
+}  // namespace
 
 void setup_float_cycle(PC pc, const MatrixFreeHierarchy& hierarchy, const MatrixFreeSettings& settings) {
   auto cycle = std::make_unique<FloatCycle>(hierarchy, settings, true);
   IONPATH_PETSC_CALL(PCSetType(pc, PCSHELL));
-  IONPATH_PETSC_CALL(PCShellSetDestroy(pc, ionpath_fc::destroy));
+  IONPATH_PETSC_CALL(PCShellSetDestroy(pc, destroy_cycle));
   IONPATH_PETSC_CALL(PCShellSetContext(pc, cycle.release()));
-  IONPATH_PETSC_CALL(PCShellSetApply(pc, ionpath_fc::apply));
+  IONPATH_PETSC_CALL(PCShellSetApply(pc, apply_cycle));
   IONPATH_PETSC_CALL(PCShellSetName(pc, "ionpath single-precision W-cycle"));
 }
 

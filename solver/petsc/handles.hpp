@@ -5,6 +5,8 @@
 #include <petscis.h>
 #include <petscksp.h>
 #include <petscmat.h>
+#include <petscsnes.h>
+#include <petscts.h>
 #include <petscvec.h>
 
 #include <utility>
@@ -51,5 +53,7 @@ using VecHandle = PetscHandle<Vec, VecDestroy>;
 using MatHandle = PetscHandle<Mat, MatDestroy>;
 using KspHandle = PetscHandle<KSP, KSPDestroy>;
 using IsHandle = PetscHandle<IS, ISDestroy>;
+using SnesHandle = PetscHandle<SNES, SNESDestroy>;
+using TsHandle = PetscHandle<TS, TSDestroy>;
 
 }  // namespace ionpath::solver

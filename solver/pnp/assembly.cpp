@@ -1,304 +1,249 @@
 // The one face loop of the PNP model: residual, analytic Jacobian and diagnostics (electrode
-// currents, cross-section currents, inventories, net charge) from the same flux evaluations.
+// currents, cross-section currents, inventories, net charge) from the same flux evaluations. Each
+// face's fluxes are evaluated once (assembly::for_each_face) and scattered to both of its cells.
 #include "solver/pnp/assembly.hpp"
 
 #include <mpi.h>
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
-#include <string>
 
 #include "physics/electroneutral_kernels.hpp"
 #include "physics/face_means.hpp"
 #include "physics/scharfetter_gummel.hpp"
-#include "solver/grid/connected_components.hpp"
-#include "solver/grid/dmda_ghosts.hpp"
-#include "solver/grid/ghosted_read.hpp"
-#include "solver/petsc/error.hpp"
+#include "solver/nonlinear/block_rows.hpp"
 
 namespace ionpath::solver::pnp_detail {
 namespace {
 
+using assembly::BoundaryFace;
+using assembly::Cell;
+using assembly::Face;
+using Rows = assembly::BlockRows<3>;
+using Block = Rows::Block;
+
 constexpr int charge_number[2] = {1, -1};
 
-std::vector<double> ghosted(const Domain& d, GhostExchange& ex, std::span<const double> values, int stride, int comp) {
-  std::vector<double> owned(d.owned().n_cells());
-  for (std::size_t c = 0; c < owned.size(); ++c) owned[c] = values[stride * c + static_cast<std::size_t>(comp)];
-  return ex.exchange(owned);
-}
+// Everything that crosses one face: the Scharfetter-Gummel flux of each species present on both
+// sides and the displacement conductance Lambda^2 eps_f of the Poisson row.
+struct FaceFluxes {
+  physics::SgFlux N[2];
+  bool present[2] = {false, false};
+  double displacement = 0.0;
+};
 
-bool fixes_psi(const PnpFace& f) { return f.kind != PnpFaceKind::charged_wall; }
+template <bool WithJacobian>
+class Sweep {
+ public:
+  Sweep(Context& ctx, const double* u, const Target& t)
+      : ctx_(ctx), in_(ctx.input), u_(u), t_(t), rows_(*ctx.domain, ctx.l2g, WithJacobian ? t.J : nullptr),
+        ta_(ctx.domain->transport_axis()), n_ta_(ctx.domain->grid().n_cells[ta_]),
+        poisson_scale_(1.0 / std::max(1.0, in_.Lambda2)) {}
 
-void check_sizes(const Domain& d, const PnpInput& in) {
-  const std::size_t n = d.owned().n_cells();
-  auto need = [&](std::span<const double> v, std::size_t per_cell, const char* name, bool optional) {
-    if ((optional && v.empty()) || v.size() == per_cell * n) return;
-    throw std::invalid_argument(std::string("pnp: ") + name + " must have " + std::to_string(per_cell) +
-                                " values per owned cell" + (optional ? " or be empty" : ""));
-  };
-  need(in.D_plus, 3, "D_plus", false);
-  need(in.D_minus, 3, "D_minus", false);
-  need(in.permittivity, 1, "permittivity", false);
-  need(in.X, 1, "X", false);
-  need(in.source, 3, "source", true);
-  need(in.initial, 3, "initial", true);
-  for (const double e : in.permittivity)
-    if (!(e > 0.0)) throw std::invalid_argument("pnp: permittivity must be > 0 in every cell, got " + std::to_string(e));
-  if (!(in.Lambda2 > 0.0)) throw std::invalid_argument("pnp: Lambda2 must be > 0");
-  if (!fixes_psi(in.low) && !fixes_psi(in.high))
-    throw std::invalid_argument("pnp: one transport face must fix the potential (electrode or reservoir)");
-  for (const PnpFace* f : {&in.low, &in.high})
-    if (f->kind == PnpFaceKind::reservoir && !(f->c_plus > 0.0 && f->c_minus > 0.0))
-      throw std::invalid_argument("pnp: reservoir concentrations must be > 0");
-}
+  void begin_cell(const Cell& c) { rows_.begin_cell(c); }
+
+  void interior(const Face& f) {
+    const FaceFluxes ff = assembly::evaluate_face(ctx_.face_calls, f, [&] { return fluxes(f); });
+    // Outflow of L: species fluxes, and Lambda^2 eps_f (psi_L - psi_R) in the Poisson row.
+    double outflow[3] = {0.0, 0.0, ff.displacement * (u_[3 * f.L + 2] - u_[3 * f.R + 2])};
+    double current = 0.0;
+    for (int sp = 0; sp < 2; ++sp)
+      if (ff.present[sp]) {
+        outflow[sp] = ff.N[sp].value;
+        current += charge_number[sp] * ff.N[sp].value;
+      }
+    assembly::scatter_outflow<3>(t_.F, f, outflow);
+    if (double* cur = t_.cell_current) {
+      if (f.own_L >= 0) cur[3 * f.own_L + f.axis] += 0.5 * current;
+      if (f.own_R >= 0) cur[3 * f.own_R + f.axis] += 0.5 * current;
+    }
+    if (f.axis == ta_ && f.own_L >= 0) ctx_.diag.cross_section[static_cast<std::size_t>(f.upper[ta_])] += current;
+    if constexpr (WithJacobian) {
+      Block dL{}, dR{};
+      dL[8] = ff.displacement * poisson_scale_;
+      dR[8] = -ff.displacement * poisson_scale_;
+      for (int sp = 0; sp < 2; ++sp) {
+        if (!ff.present[sp]) continue;
+        dL[4 * sp] = ff.N[sp].d_uL;
+        dL[3 * sp + 2] = ff.N[sp].d_psiL;
+        dR[4 * sp] = ff.N[sp].d_uR;
+        dR[3 * sp + 2] = ff.N[sp].d_psiR;
+      }
+      rows_.add_face(f, dL, dR);
+    }
+  }
+
+  void boundary(const BoundaryFace& b) {
+    const std::size_t g = b.cell.ghost, o = b.cell.own;
+    const PnpFace* face = b.axis == ta_ ? (b.side == 0 ? &in_.low : &in_.high) : nullptr;
+    double* f = t_.F + 3 * o;
+    if (!face || face->kind == PnpFaceKind::charged_wall) {
+      const double q = face ? face->surface_charge : in_.side_surface_charge;
+      f[2] -= ctx_.charge_scale * q;  // displacement outflow through a charged wall = -q
+      ctx_.diag.net_charge += ctx_.charge_scale * q;
+      return;
+    }
+    const FaceFluxes ff = assembly::evaluate_boundary_face(ctx_.face_calls, b, [&] { return boundary_fluxes(b, *face); });
+    Block& J = rows_.diagonal();
+    f[2] += ff.displacement * (u_[3 * g + 2] - face->psi);
+    if constexpr (WithJacobian) J[8] += ff.displacement * poisson_scale_;
+    if (face->kind != PnpFaceKind::reservoir) return;
+    // Outflow of K: +N through the high face (K is L), -N through the low face (K is R).
+    const bool high = b.side == 1;
+    const double sgn = high ? 1.0 : -1.0;
+    double out_current = 0.0;
+    for (int sp = 0; sp < 2; ++sp) {
+      if (!ff.present[sp]) continue;
+      const physics::SgFlux& N = ff.N[sp];
+      f[sp] += sgn * N.value;
+      if constexpr (WithJacobian) {
+        J[4 * sp] += sgn * (high ? N.d_uL : N.d_uR);
+        J[3 * sp + 2] += sgn * (high ? N.d_psiL : N.d_psiR);
+      }
+      out_current += charge_number[sp] * sgn * N.value;
+      if (sp == 0) ctx_.diag.li_flux_in[static_cast<std::size_t>(b.side)] -= sgn * N.value;
+    }
+    ctx_.diag.current_in[static_cast<std::size_t>(b.side)] -= out_current;
+    const double i_dir = high ? out_current : -out_current;  // current in +axis
+    if (t_.cell_current) t_.cell_current[3 * o + static_cast<std::size_t>(b.axis)] += 0.5 * i_dir;
+    ctx_.diag.cross_section[static_cast<std::size_t>(high ? n_ta_ : 0)] += i_dir;
+  }
+
+  // Every face of c has been visited: species rows (storage - source + outflows; absent species
+  // are identity rows, u = 0) and the Poisson row Lambda^2 sum eps_f (psi_K - psi_N) - (c+ - c- - X)
+  // - s_psi, scaled (spec §9.3).
+  void end_cell(const Cell& c) {
+    const std::size_t o = c.own, g = c.ghost;
+    double* f = t_.F + 3 * o;
+    Block& J = rows_.diagonal();
+    const bool on[2] = {ctx_.active[0][g] != 0, ctx_.active[1][g] != 0};
+    const double cK[2] = {ctx_.conc[2 * g], ctx_.conc[2 * g + 1]};
+    for (int sp = 0; sp < 2; ++sp) {
+      const auto s = static_cast<std::size_t>(sp);
+      if (!on[sp]) {
+        f[sp] = u_[3 * g + s];
+        J[4 * sp] += 1.0;
+        continue;
+      }
+      ctx_.diag.inventory[s] += cK[sp];
+      if (!in_.source.empty()) f[sp] -= in_.source[3 * o + s];
+      if (ctx_.storage == Storage::transient_variable) {
+        f[sp] += t_.rate[3 * o + s];
+        J[4 * sp] += t_.shift * cK[sp];
+      } else if (ctx_.storage == Storage::mass_matrix) {
+        f[sp] += cK[sp] * t_.rate[3 * o + s];
+        J[4 * sp] += cK[sp] * (t_.rate[3 * o + s] + t_.shift);
+      }
+    }
+    const double charge = cK[0] * on[0] - cK[1] * on[1] - ctx_.charge_scale * ctx_.X[g];
+    ctx_.diag.net_charge += charge;
+    f[2] += -charge - (in_.source.empty() ? 0.0 : in_.source[3 * o + 2]);
+    for (int sp = 0; sp < 2; ++sp)
+      if (on[sp]) J[6 + sp] += -charge_number[sp] * cK[sp] * poisson_scale_;
+    f[2] *= poisson_scale_;
+    rows_.end_cell();
+  }
+
+ private:
+  FaceFluxes fluxes(const Face& f) const noexcept {
+    FaceFluxes ff;
+    const auto a = static_cast<std::size_t>(f.axis);
+    ff.displacement = in_.Lambda2 * physics::harmonic_mean(ctx_.eps[f.L], ctx_.eps[f.R]).value;
+    for (int sp = 0; sp < 2; ++sp) {
+      const auto s = static_cast<std::size_t>(sp);
+      if (!ctx_.active[s][f.L] || !ctx_.active[s][f.R]) continue;
+      const auto& D = sp == 0 ? ctx_.Dp[a] : ctx_.Dm[a];
+      const double G = physics::harmonic_mean(D[f.L], D[f.R]).value;
+      if (G == 0.0) continue;
+      ff.N[sp] = physics::sg_flux(ctx_.conc[2 * f.L + s], ctx_.conc[2 * f.R + s], u_[3 * f.L + 2], u_[3 * f.R + 2],
+                                  charge_number[sp], G);
+      ff.present[sp] = true;
+    }
+    return ff;
+  }
+
+  // Electrode or reservoir face: displacement over the half cell to the face potential and, at a
+  // reservoir, the SG flux over the half cell between the face state and the cell centre.
+  FaceFluxes boundary_fluxes(const BoundaryFace& b, const PnpFace& face) const noexcept {
+    FaceFluxes ff;
+    const std::size_t g = b.cell.ghost;
+    ff.displacement = in_.Lambda2 * (ctx_.eps[g] / 0.5);
+    if (face.kind != PnpFaceKind::reservoir) return ff;
+    const auto a = static_cast<std::size_t>(b.axis);
+    const double psiK = u_[3 * g + 2];
+    for (int sp = 0; sp < 2; ++sp) {
+      if (!ctx_.active[static_cast<std::size_t>(sp)][g]) continue;
+      const double G = ((sp == 0 ? ctx_.Dp : ctx_.Dm)[a][g]) / 0.5;
+      const double cK = ctx_.conc[2 * g + static_cast<std::size_t>(sp)];
+      const double cb = sp == 0 ? face.c_plus : face.c_minus;
+      const int z = charge_number[sp];
+      ff.N[sp] = b.side == 1 ? physics::sg_flux(cK, cb, psiK, face.psi, z, G)
+                             : physics::sg_flux(cb, cK, face.psi, psiK, z, G);
+      ff.present[sp] = true;
+    }
+    return ff;
+  }
+
+  Context& ctx_;
+  const PnpInput& in_;
+  const double* u_;
+  const Target& t_;
+  Rows rows_;
+  int ta_, n_ta_;
+  double poisson_scale_;
+};
 
 }  // namespace
 
-void setup(Context& ctx, const Domain& d, const PnpInput& in, bool steady) {
-  if (d.options().dof != 3) throw std::invalid_argument("pnp: the Domain must have dof = 3");
-  check_sizes(d, in);
-  const int ta = d.transport_axis();
-  std::vector<BoxFace> reservoirs;
-  if (in.low.kind == PnpFaceKind::reservoir) reservoirs.push_back({ta, 0});
-  if (in.high.kind == PnpFaceKind::reservoir) reservoirs.push_back({ta, 1});
-  if (steady && reservoirs.empty())
-    throw std::invalid_argument("pnp: a steady problem needs a reservoir face (closed cells: use the transient solver)");
-  ctx.domain = &d;
-  ctx.input = in;
-  GhostExchange ex(d);
-  for (int a = 0; a < 3; ++a) {
-    ctx.Dp[static_cast<std::size_t>(a)] = ghosted(d, ex, in.D_plus, 3, a);
-    ctx.Dm[static_cast<std::size_t>(a)] = ghosted(d, ex, in.D_minus, 3, a);
-  }
-  ctx.eps = ghosted(d, ex, in.permittivity, 1, 0);
-  ctx.X = ghosted(d, ex, in.X, 1, 0);
-  // A species row is solved where the species can move; steady problems also need a path to a
-  // reservoir (an isolated pore's content is not determined by a steady balance, spec §3.9).
-  const std::size_t n_own = d.owned().n_cells();
-  ctx.inactive_fraction = 0.0;
-  for (int sp = 0; sp < 2; ++sp) {
-    const std::span<const double> D = sp == 0 ? in.D_plus : in.D_minus;
-    std::vector<double> on(n_own, 0.0);
-    if (steady) {
-      const AxisFlags flags = flags_from_tensor(D);
-      const ComponentLabels labels = label_components(d, flags);
-      const ActiveCells kept = classify_components(d, flags, labels, reservoirs, {}, ActiveRule::touch_any);
-      for (std::size_t c = 0; c < n_own; ++c) on[c] = kept.active[c];
-    } else {
-      for (std::size_t c = 0; c < n_own; ++c) on[c] = D[3 * c] + D[3 * c + 1] + D[3 * c + 2] > 0.0;
-    }
-    for (const double v : on) ctx.inactive_fraction += v > 0.0 ? 0.0 : 1.0;
-    const auto& g = ex.exchange(on);
-    ctx.active[static_cast<std::size_t>(sp)].assign(g.begin(), g.end());
-  }
-  ISLocalToGlobalMapping map = nullptr;
-  IONPATH_PETSC_CALL(DMGetLocalToGlobalMapping(d.dm(), &map));
-  const PetscInt* idx = nullptr;
-  PetscInt n_idx = 0;
-  IONPATH_PETSC_CALL(ISLocalToGlobalMappingGetSize(map, &n_idx));
-  IONPATH_PETSC_CALL(ISLocalToGlobalMappingGetIndices(map, &idx));
-  ctx.l2g.assign(idx, idx + n_idx);
-  IONPATH_PETSC_CALL(ISLocalToGlobalMappingRestoreIndices(map, &idx));
-  ctx.diag.cross_section.assign(static_cast<std::size_t>(d.grid().n_cells[ta]) + 1, 0.0);
-}
-
-bool assemble(Context& ctx, const double* u, const Target& t) {
+bool Context::assemble(const double* u, const Target& t) {
+  Context& ctx = *this;
   const Domain& d = *ctx.domain;
-  const mesh::Box& own = d.owned();
   const mesh::Box& gb = d.ghosted();
-  const mesh::Index3& n = d.grid().n_cells;
-  const int ta = d.transport_axis();
-  const int dim = d.dimension();
-  const PnpInput& in = ctx.input;
-  const double lam = ctx.charge_scale;
-  const double poisson_scale = 1.0 / std::max(1.0, in.Lambda2);  // spec §9.3 row scaling
-  // Concentrations once per ghosted cell; an unphysical state anywhere is a domain error everywhere.
-  std::vector<double> conc(2 * gb.n_cells(), 0.0);
-  int ok = 1;
+  // Concentrations once per ghosted cell (the faces read them on both sides).
+  bool ok = true;
   for (std::size_t c = 0; c < gb.n_cells() && ok; ++c)
     for (int sp = 0; sp < 2; ++sp) {
       if (!ctx.active[static_cast<std::size_t>(sp)][c]) continue;
       const double v = u[3 * c + static_cast<std::size_t>(sp)];
-      if (!std::isfinite(v) || !(std::abs(v) < 600.0) || !std::isfinite(u[3 * c + 2])) ok = 0;
-      conc[2 * c + static_cast<std::size_t>(sp)] = std::exp(v);
+      if (!std::isfinite(v) || !(std::abs(v) < 600.0) || !std::isfinite(u[3 * c + 2])) ok = false;
+      ctx.conc[2 * c + static_cast<std::size_t>(sp)] = std::exp(v);
     }
-  MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, d.comm());
-  if (!ok) return false;
-
-  auto add_J = [&](PetscInt row, PetscInt col, double v) {
-    if (t.J) IONPATH_PETSC_CALL(MatSetValue(t.J, row, col, v, ADD_VALUES));
-  };
+  if (!assembly::on_all_ranks(d.comm(), ok)) return false;
   Diagnostics& dg = ctx.diag;
   dg.current_in = dg.li_flux_in = dg.inventory = {0.0, 0.0};
   dg.net_charge = 0.0;
   std::fill(dg.cross_section.begin(), dg.cross_section.end(), 0.0);
-  for (int k = own.lo[2]; k < own.hi[2]; ++k)
-    for (int j = own.lo[1]; j < own.hi[1]; ++j)
-      for (int i = own.lo[0]; i < own.hi[0]; ++i) {
-        const std::size_t o = own.offset(i, j, k), g = gb.offset(i, j, k);
-        const PetscInt row[3] = {ctx.l2g[3 * g], ctx.l2g[3 * g + 1], ctx.l2g[3 * g + 2]};
-        const bool on[2] = {ctx.active[0][g] != 0, ctx.active[1][g] != 0};
-        const double cK[2] = {conc[2 * g], conc[2 * g + 1]};
-        const double psiK = u[3 * g + 2];
-        double* f = t.F + 3 * o;
-        double* cur = t.cell_current ? t.cell_current + 3 * o : nullptr;
-        if (cur) cur[0] = cur[1] = cur[2] = 0.0;
-        // Species rows: storage - source + outflows; absent species are identity rows (u = 0).
-        for (int sp = 0; sp < 2; ++sp) {
-          const auto s = static_cast<std::size_t>(sp);
-          if (!on[sp]) {
-            f[sp] = u[3 * g + s];
-            add_J(row[sp], row[sp], 1.0);
-            continue;
-          }
-          dg.inventory[s] += cK[sp];
-          f[sp] = in.source.empty() ? 0.0 : -in.source[3 * o + s];
-          if (ctx.storage == Storage::transient_variable) {
-            f[sp] += t.rate[3 * o + s];
-            add_J(row[sp], row[sp], t.shift * cK[sp]);
-          } else if (ctx.storage == Storage::mass_matrix) {
-            f[sp] += cK[sp] * t.rate[3 * o + s];
-            add_J(row[sp], row[sp], cK[sp] * (t.rate[3 * o + s] + t.shift));
-          }
-        }
-        // Poisson row: Lambda^2 sum eps_f (psi_K - psi_N) - (c+ - c- - X) - s_psi, scaled.
-        const double charge = cK[0] * on[0] - cK[1] * on[1] - lam * ctx.X[g];
-        dg.net_charge += charge;
-        f[2] = -charge - (in.source.empty() ? 0.0 : in.source[3 * o + 2]);
-        for (int sp = 0; sp < 2; ++sp)
-          if (on[sp]) add_J(row[2], row[sp], -charge_number[sp] * cK[sp] * poisson_scale);
-        auto displacement = [&](double conductance, double psi_other, PetscInt col_other) {
-          f[2] += in.Lambda2 * conductance * (psiK - psi_other);
-          add_J(row[2], row[2], in.Lambda2 * conductance * poisson_scale);
-          if (col_other >= 0) add_J(row[2], col_other, -in.Lambda2 * conductance * poisson_scale);
-        };
-        const mesh::Index3 c{i, j, k};
-        for (int a = 0; a < dim; ++a)
-          for (int side : {-1, 1}) {
-            mesh::Index3 nb = c;
-            nb[a] += side;
-            const auto ua = static_cast<std::size_t>(a);
-            const bool outside = nb[a] < 0 || nb[a] >= n[a];
-            if (outside && !d.periodic(a)) {
-              const PnpFace* face = a == ta ? (side < 0 ? &in.low : &in.high) : nullptr;
-              if (!face || face->kind == PnpFaceKind::charged_wall) {
-                const double q = face ? face->surface_charge : in.side_surface_charge;
-                f[2] -= lam * q;  // displacement outflow through a charged wall = -q
-                dg.net_charge += lam * q;
-                continue;
-              }
-              displacement(ctx.eps[g] / 0.5, face->psi, -1);
-              if (face->kind != PnpFaceKind::reservoir) continue;
-              // Reservoir: SG flux over the half cell between the face state and the cell centre.
-              const int e = side < 0 ? 0 : 1;
-              double out_current = 0.0;
-              for (int sp = 0; sp < 2; ++sp) {
-                if (!on[sp]) continue;
-                const double G = ((sp == 0 ? ctx.Dp : ctx.Dm)[ua][g]) / 0.5;
-                const double cb = sp == 0 ? face->c_plus : face->c_minus;
-                const int z = charge_number[sp];
-                // Outflow of K: +N through the high face (K is L), -N through the low face.
-                const physics::SgFlux N = side > 0 ? physics::sg_flux(cK[sp], cb, psiK, face->psi, z, G)
-                                                   : physics::sg_flux(cb, cK[sp], face->psi, psiK, z, G);
-                const double sgn = side > 0 ? 1.0 : -1.0;
-                f[sp] += sgn * N.value;
-                add_J(row[sp], row[sp], sgn * (side > 0 ? N.d_uL : N.d_uR));
-                add_J(row[sp], row[2], sgn * (side > 0 ? N.d_psiL : N.d_psiR));
-                out_current += z * sgn * N.value;
-                if (sp == 0) dg.li_flux_in[static_cast<std::size_t>(e)] -= sgn * N.value;
-              }
-              dg.current_in[static_cast<std::size_t>(e)] -= out_current;
-              const double i_dir = side > 0 ? out_current : -out_current;  // current in +a
-              if (cur) cur[a] += 0.5 * i_dir;
-              if (a == ta) dg.cross_section[static_cast<std::size_t>(side > 0 ? n[ta] : 0)] += i_dir;
-              continue;
-            }
-            const std::size_t gn = gb.offset(nb[0], nb[1], nb[2]);
-            const PetscInt nrow_psi = ctx.l2g[3 * gn + 2];
-            displacement(physics::harmonic_mean(ctx.eps[g], ctx.eps[gn]).value, u[3 * gn + 2], nrow_psi);
-            // Lower-index cell first, so both cells of a face evaluate identical arithmetic.
-            const bool K_is_L = side > 0;
-            const std::size_t gL = K_is_L ? g : gn, gR = K_is_L ? gn : g;
-            const double sign = K_is_L ? 1.0 : -1.0;  // outflow of K
-            double face_current = 0.0;
-            for (int sp = 0; sp < 2; ++sp) {
-              const auto s = static_cast<std::size_t>(sp);
-              if (!ctx.active[s][gL] || !ctx.active[s][gR]) continue;
-              const auto& D = sp == 0 ? ctx.Dp[ua] : ctx.Dm[ua];
-              const double G = physics::harmonic_mean(D[gL], D[gR]).value;
-              if (G == 0.0) continue;
-              const int z = charge_number[sp];
-              const physics::SgFlux N =
-                  physics::sg_flux(conc[2 * gL + s], conc[2 * gR + s], u[3 * gL + 2], u[3 * gR + 2], z, G);
-              f[sp] += sign * N.value;
-              face_current += z * N.value;
-              add_J(row[sp], ctx.l2g[3 * gL + s], sign * N.d_uL);
-              add_J(row[sp], ctx.l2g[3 * gR + s], sign * N.d_uR);
-              add_J(row[sp], ctx.l2g[3 * gL + 2], sign * N.d_psiL);
-              add_J(row[sp], ctx.l2g[3 * gR + 2], sign * N.d_psiR);
-            }
-            if (cur) cur[a] += 0.5 * face_current;
-            if (a == ta && K_is_L) dg.cross_section[static_cast<std::size_t>(c[ta] + 1)] += face_current;
-          }
-        f[2] *= poisson_scale;
-      }
-  std::vector<double> buf{dg.current_in[0], dg.current_in[1], dg.inventory[0], dg.inventory[1], dg.net_charge,
-                          dg.li_flux_in[0],  dg.li_flux_in[1]};
-  buf.insert(buf.end(), dg.cross_section.begin(), dg.cross_section.end());
-  MPI_Allreduce(MPI_IN_PLACE, buf.data(), static_cast<int>(buf.size()), MPI_DOUBLE, MPI_SUM, d.comm());
-  dg.current_in = {buf[0], buf[1]};
-  dg.inventory = {buf[2], buf[3]};
-  dg.net_charge = buf[4];
-  dg.li_flux_in = {buf[5], buf[6]};
-  std::copy(buf.begin() + 7, buf.end(), dg.cross_section.begin());
+  assembly::run_sweep<Sweep>(ctx, u, t);
+  assembly::sum_over_ranks(d.comm(), {dg.current_in, dg.inventory, std::span(&dg.net_charge, 1), dg.li_flux_in,
+                                      dg.cross_section});
   return true;
 }
 
-void transient_variable(const Context& ctx, const double* u_owned, double* C) {
-  const Domain& d = *ctx.domain;
-  const mesh::Box& own = d.owned();
-  for (int k = own.lo[2]; k < own.hi[2]; ++k)
-    for (int j = own.lo[1]; j < own.hi[1]; ++j)
-      for (int i = own.lo[0]; i < own.hi[0]; ++i) {
-        const std::size_t o = own.offset(i, j, k), g = d.ghosted().offset(i, j, k);
-        for (std::size_t sp = 0; sp < 2; ++sp) C[3 * o + sp] = ctx.active[sp][g] ? std::exp(u_owned[3 * o + sp]) : 0.0;
-        C[3 * o + 2] = u_owned[3 * o + 2];
-      }
+void Context::transient_variable(const double* u_owned, double* C) const {
+  const Context& ctx = *this;
+  assembly::for_each_owned_cell(*ctx.domain, [&](const Cell& c) {
+    for (std::size_t sp = 0; sp < 2; ++sp)
+      C[3 * c.own + sp] = ctx.active[sp][c.ghost] ? std::exp(u_owned[3 * c.own + sp]) : 0.0;
+    C[3 * c.own + 2] = u_owned[3 * c.own + 2];
+  });
 }
 
 void collect_result(Context& ctx, Vec x, PnpResult& out) {
   const Domain& d = *ctx.domain;
-  const mesh::Box& own = d.owned();
-  const mesh::Box& gb = d.ghosted();
-  LocalState s(d, x);
-  std::vector<double> scratch(3 * own.n_cells()), zero_rate(3 * own.n_cells(), 0.0);
-  out.current.assign(3 * own.n_cells(), 0.0);
-  Target t;
-  t.F = scratch.data();
-  t.rate = zero_rate.data();
-  t.cell_current = out.current.data();
-  const Storage storage = ctx.storage;
-  ctx.storage = Storage::steady;  // the fields and fluxes of the state, without storage terms
-  const bool ok = assemble(ctx, s.values(), t);
-  ctx.storage = storage;
-  if (!ok) throw SolveError("pnp: final state is unphysical (overflow or NaN)");
+  const assembly::StateEvaluation s(ctx, x, &out.current, "pnp: final state is unphysical (overflow or NaN)");
   out.c_plus.clear();
   out.c_minus.clear();
   out.psi.clear();
   out.active_plus.clear();
   out.active_minus.clear();
-  for (int k = own.lo[2]; k < own.hi[2]; ++k)
-    for (int j = own.lo[1]; j < own.hi[1]; ++j)
-      for (int i = own.lo[0]; i < own.hi[0]; ++i) {
-        const std::size_t g = gb.offset(i, j, k);
-        const double* v = s.values() + 3 * g;
-        out.active_plus.push_back(ctx.active[0][g]);
-        out.active_minus.push_back(ctx.active[1][g]);
-        out.c_plus.push_back(ctx.active[0][g] ? std::exp(v[0]) : 0.0);
-        out.c_minus.push_back(ctx.active[1][g] ? std::exp(v[1]) : 0.0);
-        out.psi.push_back(v[2]);
-      }
+  assembly::for_each_owned_cell(d, [&](const Cell& c) {
+    const double* v = s.values() + 3 * c.ghost;
+    out.active_plus.push_back(ctx.active[0][c.ghost]);
+    out.active_minus.push_back(ctx.active[1][c.ghost]);
+    out.c_plus.push_back(ctx.active[0][c.ghost] ? std::exp(v[0]) : 0.0);
+    out.c_minus.push_back(ctx.active[1][c.ghost] ? std::exp(v[1]) : 0.0);
+    out.psi.push_back(v[2]);
+  });
   const Diagnostics& dg = ctx.diag;
   out.current_in_low = dg.current_in[0];
   out.current_in_high = dg.current_in[1];

@@ -1,21 +1,25 @@
 #pragma once
-/// Internal to the PNP solver: the context shared by the SNES and TS callbacks and the one face
-/// loop that assembles residual, Jacobian and diagnostics (spec §3.7).
+/// Internal to the PNP solver: the context shared by the SNES and TS callbacks
+/// (solver/nonlinear/callbacks.hpp) and the one face loop that assembles residual, Jacobian and
+/// diagnostics (spec §3.7, style guide §2.3).
 #include <petscmat.h>
 #include <petscsnes.h>
 
 #include <array>
 #include <cstdint>
-#include <exception>
 #include <vector>
 
+#include "solver/nonlinear/assembly_support.hpp"
+#include "solver/nonlinear/callbacks.hpp"
 #include "solver/pnp/pnp.hpp"
 
 namespace ionpath::solver::pnp_detail {
 
 /// Storage term of the species rows: none (steady), dC/dt with C = c supplied by TSBDF as a
 /// transient variable (conservative), or c du/dt with u = ln c (other TS types).
-enum class Storage { steady, transient_variable, mass_matrix };
+using assembly::Storage;
+/// Residual (3 per cell: c+, c-, Poisson), Jacobian, rates (C' or u') and cell currents.
+using assembly::Target;
 
 struct Diagnostics {
   std::array<double, 2> current_in{};  // 0 = low face, 1 = high face
@@ -25,41 +29,27 @@ struct Diagnostics {
   std::vector<double> cross_section;   // N_axis + 1 faces
 };
 
-struct Context {
-  const Domain* domain = nullptr;
+struct Context final : assembly::Model {
   PnpInput input;
   std::array<std::vector<double>, 3> Dp, Dm;      // ghosted, per axis
   std::vector<double> eps, X;                      // ghosted
   std::array<std::vector<std::uint8_t>, 2> active; // ghosted, per species
   std::vector<PetscInt> l2g;                       // ghosted local (interlaced) -> global row
+  std::vector<double> conc;                        // ghosted scratch: c+, c- (0 where inactive)
   double charge_scale = 1.0;                       // continuation: X and surface charges times this
   double inactive_fraction = 0.0;                  // owned inactive species rows (reduced later)
-  Storage storage = Storage::steady;
-  SNES snes = nullptr;
-  std::exception_ptr pending;
   Diagnostics diag;
-  double test_shift = 0.0;         // Jacobian test of the transient form: C' = shift (C(u) - C(u0))
-  std::vector<double> test_base;   // owned, 3 per cell: C(u0)
+
+  /// Residual (and Jacobian) at the ghosted state u; fills diag (reduced over ranks). False on
+  /// every rank if some rank meets an unphysical state (NaN, overflow).
+  bool assemble(const double* u, const Target& target) override;
+  /// Transient variable C = (c+, c-, psi) per owned cell (c = 0 where the species is inactive).
+  void transient_variable(const double* u_owned, double* C) const override;
 };
 
 /// Validates the input, builds coefficient ghosts, the active species cells and the l2g map.
 /// `steady`: species rows are active only in cells connected to a reservoir face.
 void setup(Context& ctx, const Domain& d, const PnpInput& in, bool steady);
-
-struct Target {
-  double* F = nullptr;             // owned residual, 3 per cell (required)
-  Mat J = nullptr;                 // optional Jacobian
-  const double* rate = nullptr;    // owned, 3 per cell: C' or u' (transient only)
-  double shift = 0.0;              // dC'/dC or du'/du (transient Jacobian)
-  double* cell_current = nullptr;  // optional, 3 per owned cell
-};
-
-/// Residual (and Jacobian) at the ghosted state u; fills ctx.diag (reduced over ranks). Returns
-/// false on every rank if some rank meets an unphysical state (NaN, overflowing exponentials).
-bool assemble(Context& ctx, const double* u, const Target& target);
-
-/// Transient variable C = (c+, c-, psi) per owned cell (c = 0 where the species is inactive).
-void transient_variable(const Context& ctx, const double* u_owned, double* C);
 
 /// Fields and totals of the state x into `out`.
 void collect_result(Context& ctx, Vec x, PnpResult& out);

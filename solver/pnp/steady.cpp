@@ -1,6 +1,6 @@
 // Steady PNP (SNES with charge continuation) and the finite-difference Jacobian check. The face
-// loop lives in pnp_assembly.cpp; callbacks only move arrays and never let an exception cross
-// into PETSc.
+// loop lives in assembly.cpp; the callbacks (solver/nonlinear/callbacks.hpp) only move arrays and
+// never let an exception cross into PETSc.
 #include "solver/pnp/pnp.hpp"
 
 #include <petscsnes.h>
@@ -11,16 +11,16 @@
 
 #include "physics/donnan.hpp"
 #include "solver/grid/ghosted_read.hpp"
+#include "solver/nonlinear/callbacks.hpp"
+#include "solver/nonlinear/jacobian_check.hpp"
 #include "solver/nonlinear/newton.hpp"
 #include "solver/petsc/error.hpp"
 #include "solver/pnp/assembly.hpp"
-#include "solver/pnp/callbacks.hpp"
 
 namespace ionpath::solver {
 namespace {
 
 using pnp_detail::Context;
-using SnesHandle = PetscHandle<SNES, SNESDestroy>;
 
 // Default start: local Donnan equilibrium with the reservoir salt on a potential linear between
 // the faces that fix it -- exact in the electroneutral limit away from interfaces.
@@ -54,8 +54,8 @@ void configure_snes(SNES snes, Context& ctx, Vec r, Mat J, double rtol) {
   ctx.snes = snes;
   IONPATH_PETSC_CALL(SNESSetDM(snes, ctx.domain->dm()));
   IONPATH_PETSC_CALL(SNESSetOptionsPrefix(snes, "pnp_"));
-  IONPATH_PETSC_CALL(SNESSetFunction(snes, r, pnp_detail::snes_residual, &ctx));
-  IONPATH_PETSC_CALL(SNESSetJacobian(snes, J, J, pnp_detail::snes_jacobian, &ctx));
+  IONPATH_PETSC_CALL(SNESSetFunction(snes, r, assembly::snes_residual, assembly::callback_context(ctx)));
+  IONPATH_PETSC_CALL(SNESSetJacobian(snes, J, J, assembly::snes_jacobian, assembly::callback_context(ctx)));
   set_newton_defaults(snes, *ctx.domain, rtol);
 }
 
@@ -118,21 +118,7 @@ PnpResult solve_pnp_steady(const Domain& domain, const PnpInput& input) {
 double pnp_jacobian_mismatch(const Domain& domain, const PnpInput& input, std::span<const double> u, double shift) {
   Context ctx;
   pnp_detail::setup(ctx, domain, input, /*steady=*/shift <= 0.0);
-  VecHandle x, r;
-  IONPATH_PETSC_CALL(DMCreateGlobalVector(domain.dm(), x.out()));
-  IONPATH_PETSC_CALL(VecDuplicate(x, r.out()));
-  copy_owned(x, u);
-  if (shift > 0.0) {
-    ctx.storage = pnp_detail::Storage::transient_variable;
-    ctx.test_shift = shift;
-    ctx.test_base.resize(u.size());
-    pnp_detail::transient_variable(ctx, u.data(), ctx.test_base.data());
-  }
-  MatHandle J = make_newton_matrix(domain);
-  SnesHandle snes;
-  IONPATH_PETSC_CALL(SNESCreate(domain.comm(), snes.out()));
-  configure_snes(snes, ctx, r, J, 1e-10);
-  return jacobian_fd_mismatch(snes, x, J, ctx.pending);
+  return assembly::model_jacobian_mismatch(ctx, u, shift, "pnp_");
 }
 
 }  // namespace ionpath::solver
