@@ -1,4 +1,5 @@
 #include "solver/conduction/conduction.hpp"
+#include "solver/conduction/postprocess.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -111,19 +112,10 @@ ConductivityResult solve_conductivity(const Domain& domain, std::span<const doub
 
   if (options.keep_fields) {
     out.potential = owned_values(x);
-    for (int k = own.lo[2]; k < own.hi[2]; ++k)
-      for (int j = own.lo[1]; j < own.hi[1]; ++j)
-        for (int i = own.lo[0]; i < own.hi[0]; ++i)
-          for (int b_axis = 0; b_axis < dim; ++b_axis) {
-            double sum = 0.0;
-            for (int d : {0, 1}) {
-              mesh::Index3 f{i, j, k};
-              f[b_axis] += d;
-              const double t = faces.at(b_axis, f[0], f[1], f[2]);
-              if (t != 0.0) sum += t * face_drop(faces, phi, b_axis, f, n[b_axis]);
-            }
-            out.current_density[3 * own.offset(i, j, k) + b_axis] = 0.5 * sum / h;
-          }
+    cell_current_density(own, dim, h, [&](int b_axis, const mesh::Index3& f) {
+      const double t = faces.at(b_axis, f[0], f[1], f[2]);
+      return t != 0.0 ? t * face_drop(faces, phi, b_axis, f, n[b_axis]) : 0.0;
+    }, out.current_density);
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "solver/conduction/conduction.hpp"
+#include "solver/conduction/postprocess.hpp"
 #include "solver/multigrid/energy_stop.hpp"
 #include "solver/multigrid/single_precision_cycle.hpp"
 #include "solver/multigrid/fused_cg.hpp"
@@ -351,19 +352,10 @@ ConductivityResult solve_mf(const Domain& domain, CellSigma sigma, std::vector<d
   if (options.keep_fields) {
     out.potential = owned_values(x);
     const GhostedView<const double> phi(H.ghosted_fine(x), F.ghosted, 1);
-    for (int k = own.lo[2]; k < own.hi[2]; ++k)
-      for (int j = own.lo[1]; j < own.hi[1]; ++j)
-        for (int i = own.lo[0]; i < own.hi[0]; ++i)
-          for (int b_axis = 0; b_axis < dim; ++b_axis) {
-            double sum = 0.0;
-            for (int s : {0, 1}) {
-              mesh::Index3 f{i, j, k};
-              f[b_axis] += s;
-              const double t = F.face(b_axis, F.face_box[b_axis].offset(f[0], f[1], f[2]));
-              if (t != 0.0) sum += t * face_drop(F, phi, b_axis, f);
-            }
-            out.current_density[3 * own.offset(i, j, k) + b_axis] = 0.5 * sum / h;
-          }
+    cell_current_density(own, dim, h, [&](int b_axis, const mesh::Index3& f) {
+      const double t = F.face(b_axis, F.face_box[b_axis].offset(f[0], f[1], f[2]));
+      return t != 0.0 ? t * face_drop(F, phi, b_axis, f) : 0.0;
+    }, out.current_density);
     H.restore_ghosted_fine();
   }
   return out;
