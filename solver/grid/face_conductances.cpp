@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "physics/face_means.hpp"
 #include "solver/petsc/error.hpp"
 #include "solver/petsc/handles.hpp"
 
@@ -47,16 +46,8 @@ FaceConductances::FaceConductances(const Domain& domain, std::span<const double>
       for (int j = fb.lo[1]; j < fb.hi[1]; ++j)
         for (int i = fb.lo[0]; i < fb.hi[0]; ++i) {
           const mesh::Index3 r{i, j, k};
-          mesh::Index3 lo = r;
-          lo[a] -= 1;
-          double t = 0.0;
-          if (is_boundary(a, r[a])) {
-            const int side = r[a] == 0 ? 0 : 1;
-            const mesh::Index3 cell = side == 0 ? r : lo;
-            if (dirichlet.on[a][side]) t = 2.0 * std::max(0.0, s(cell[0], cell[1], cell[2], a));
-          } else {
-            t = physics::harmonic_mean(s(lo[0], lo[1], lo[2], a), s(i, j, k, a)).value;
-          }
+          const double t = face_conductance(r, a, is_boundary(a, r[a]), dirichlet.on[a],
+                                            [&](int x, int y, int z) { return s(x, y, z, a); });
           t_[a][fb.offset(i, j, k)] = t;
         }
   }

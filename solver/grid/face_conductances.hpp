@@ -2,11 +2,13 @@
 /// Face conductances of the cell-centred conduction operator, computed once per coefficient field
 /// (spec §3.2, §4). Stored per axis as flat arrays so that the AIJ assembly, a matrix-free apply
 /// and the current/energy diagnostics all read the same numbers.
+#include <algorithm>
 #include <array>
 #include <span>
 #include <vector>
 
 #include "mesh/grid.hpp"
+#include "physics/face_means.hpp"
 #include "solver/grid/domain.hpp"
 
 namespace ionpath::solver {
@@ -51,5 +53,21 @@ class FaceConductances {
   std::array<bool, 3> periodic_{};
   mesh::Index3 n_{};
 };
+
+/// The face-conductance rule of the conduction operator (spec §3.9), shared by the assembled and
+/// matrix-free paths: the face with lower corner r along axis a joins the cells r - e_a and r.
+/// Interior faces take the harmonic mean of the two cell conductivities (a zero side closes the
+/// face); a boundary face on a Dirichlet side takes 2 sigma of its one cell (half-cell distance),
+/// any other boundary face is closed. sigma(i, j, k) gives the cell conductivity along a.
+template <class Sigma>
+[[nodiscard]] double face_conductance(const mesh::Index3& r, int a, bool boundary,
+                                      const std::array<bool, 2>& dirichlet_on, Sigma&& sigma) {
+  mesh::Index3 lo = r;
+  lo[a] -= 1;
+  if (!boundary) return physics::harmonic_mean(sigma(lo[0], lo[1], lo[2]), sigma(r[0], r[1], r[2])).value;
+  const int side = r[a] == 0 ? 0 : 1;
+  const mesh::Index3 cell = side == 0 ? r : lo;
+  return dirichlet_on[side] ? 2.0 * std::max(0.0, sigma(cell[0], cell[1], cell[2])) : 0.0;
+}
 
 }  // namespace ionpath::solver

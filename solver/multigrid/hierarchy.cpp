@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "physics/face_means.hpp"
 #include "solver/grid/face_conductances.hpp"
 #include "solver/multigrid/single_precision_cycle.hpp"
 #include "solver/multigrid/face_halo.hpp"
@@ -452,16 +451,8 @@ void fill_fine_faces(StencilLevel& L, const CellSigma& sigma, std::span<const st
       for (int j = fb.lo[1]; j < fb.hi[1]; ++j)
         for (int i = fb.lo[0]; i < fb.hi[0]; ++i) {
           const mesh::Index3 r{i, j, k};
-          mesh::Index3 lo = r;
-          lo[a] -= 1;
-          double t = 0.0;
-          if (L.is_boundary(a, r[a])) {
-            const int side = r[a] == 0 ? 0 : 1;
-            const mesh::Index3 cell = side == 0 ? r : lo;
-            if (dirichlet[a][side]) t = 2.0 * std::max(0.0, s(cell[0], cell[1], cell[2]));
-          } else {
-            t = physics::harmonic_mean(s(lo[0], lo[1], lo[2]), s(i, j, k)).value;
-          }
+          const double t = face_conductance(r, a, L.is_boundary(a, r[a]), dirichlet[a],
+                                            [&](int x, int y, int z) { return s(x, y, z); });
           const std::size_t idx = fb.offset(i, j, k);
           if (L.double_faces)
             L.td[a][idx] = t;
