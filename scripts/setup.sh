@@ -9,6 +9,8 @@ packages=(
   libyaml-cpp-dev libvtk9-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev libtiff-dev nlohmann-json3-dev
   python3 python3-numpy python3-matplotlib python3-h5py python3-vtk9
+  # real cluster and visualisation parts the tests start: one-node SLURM, ParaView's pvbatch (offscreen via Xvfb)
+  slurm-wlm munge paraview python3-paraview xvfb xauth
 )
 
 missing=()
