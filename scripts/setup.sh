@@ -10,7 +10,7 @@ packages=(
   libcli11-dev libfmt-dev libtiff-dev nlohmann-json3-dev
   python3 python3-numpy python3-matplotlib python3-h5py python3-vtk9
   # real cluster and visualisation parts the tests start: one-node SLURM, ParaView's pvbatch (offscreen via Xvfb)
-  slurm-wlm munge paraview python3-paraview xvfb xauth
+  slurm-wlm munge paraview xvfb xauth
 )
 
 missing=()
