@@ -1,0 +1,151 @@
+"""report.md of the paper reproduction (called by reproduce.py): numbers read from ionpath's files."""
+import json
+import os
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def summary(path):
+    """axes[0] of an ionpath summary.json, or None when the run did not write one."""
+    f = os.path.join(path, "summary.json")
+    if not os.path.isfile(f):
+        return None
+    with open(f) as fh:
+        return json.load(fh)["axes"][0]
+
+
+def sigma_tplus(out, electrolytes):
+    rows = {}
+    for e in electrolytes:
+        s = summary(os.path.join(out, "sigma_tplus", e))
+        if s is not None:
+            rows[e] = {"sigma_mS_cm": 10.0 * s["sigma_eff_S_m"], "t_plus": s["t_plus_linear"],
+                       "bound": s.get("wiener_bound_t_plus")}
+    return rows
+
+
+def ordering(values, keys, tie):
+    """'a > b = c' for keys sorted by value, highest first; values closer than `tie` are equal."""
+    ranked = sorted(keys, key=lambda k: -values[k])
+    text = ranked[0]
+    for prev, k in zip(ranked, ranked[1:]):
+        text += (" = " if values[prev] - values[k] < tie else " > ") + k
+    return text
+
+
+def figure_sigma_tplus(out, rows, measured, electrolytes):
+    names = [measured[e]["name"] for e in electrolytes]
+    fig, ax = plt.subplots(1, 2, figsize=(9, 3.4))
+    x = range(len(electrolytes))
+    for i, (key, label) in enumerate((("sigma_mS_cm", "conductivity (mS/cm)"), ("t_plus", "Li+ transference number"))):
+        ax[i].bar([k - 0.2 for k in x], [measured[e][key] for e in electrolytes], 0.4, label="measured (Li et al. 2022)")
+        ax[i].bar([k + 0.2 for k in x], [rows[e][key] if e in rows else 0.0 for e in electrolytes], 0.4, label="ionpath")
+        ax[i].set_xticks(list(x))
+        ax[i].set_xticklabels(names, rotation=15, fontsize=8)
+        ax[i].set_ylabel(label)
+    ax[0].legend(fontsize=8)
+    fig.tight_layout()
+    path = os.path.join(out, "figures", "sigma_tplus.png")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return os.path.relpath(path, out)
+
+
+def section_sigma_tplus(out, measured, electrolytes, params):
+    rows = sigma_tplus(out, electrolytes)
+    if len(rows) < len(electrolytes):
+        return ["## Conductivity and transference number", "", "Not run (see the stage table).", ""]
+    src = ("the calibrated parameters `%s`" % os.path.relpath(params, out)) if params else \
+        "the specification's starting parameters (spec §7.1; no calibration on record)"
+    lines = ["## Conductivity and transference number", "",
+             "σ_eff from a `conduction` solve along z (σ = I L/(A ΔV), blocking electrodes, the paper's impedance "
+             "measurement) and t+ = G[σ+]/G[σ+ + σ−] (the linear Bruce–Vincent limit, spec §1.6), with %s." % src, "",
+             "| electrolyte | σ sim (mS/cm) | σ paper | rel. error | t+ sim | t+ paper | Δt+ | Wiener bound on t+ |",
+             "|---|---|---|---|---|---|---|---|"]
+    for e in electrolytes:
+        r, m = rows[e], measured[e]
+        lines.append("| %s | %.3f | %.3f | %+.1f %% | %.3f | %.2f | %+.3f | %s |" % (
+            m["name"], r["sigma_mS_cm"], m["sigma_mS_cm"], 100.0 * (r["sigma_mS_cm"] / m["sigma_mS_cm"] - 1.0),
+            r["t_plus"], m["t_plus"], r["t_plus"] - m["t_plus"], "%.3f" % r["bound"] if r["bound"] is not None else "—"))
+    sim_s = {e: rows[e]["sigma_mS_cm"] for e in electrolytes}
+    sim_t = {e: rows[e]["t_plus"] for e in electrolytes}
+    meas_s = {e: measured[e]["sigma_mS_cm"] for e in electrolytes}
+    meas_t = {e: measured[e]["t_plus"] for e in electrolytes}
+    # Ties: 0.5 % in sigma, 0.005 in t+ (below what the measurements resolve).
+    lines += ["", "Orderings (paper → ionpath; values within 0.5 %% in σ or 0.005 in t+ count as equal): "
+              "σ %s → %s; t+ %s → %s." % (
+                  ordering(meas_s, electrolytes, 0.005 * max(meas_s.values())), ordering(sim_s, electrolytes, 0.005 * max(sim_s.values())),
+                  ordering(meas_t, electrolytes, 0.005), ordering(sim_t, electrolytes, 0.005)), "",
+        "![sigma and t+](%s)" % figure_sigma_tplus(out, rows, measured, electrolytes), ""]
+    return lines
+
+
+def section_resolution(out, measured, electrolytes):
+    lines = ["## Resolution study", "",
+             "The same box at voxel size h/2 and 2h. A number is called converged when |x(h) − x(h/2)| is below 2 % of "
+             "σ (spec §1.1) or 0.01 in t+; the Richardson estimate of the error of x(h/2) for a second-order scheme is "
+             "(x(h) − x(h/2))/3 (first order: x(h) − x(h/2)). Voxelised inclusions often converge at first order.", "",
+             "| electrolyte | σ(2h) | σ(h) | σ(h/2) | converged | t+(2h) | t+(h) | t+(h/2) | converged |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    any_row = False
+    for e in electrolytes:
+        base = summary(os.path.join(out, "sigma_tplus", e))
+        half = summary(os.path.join(out, "resolution", e, "h_half"))
+        double = summary(os.path.join(out, "resolution", e, "h_double"))
+        if base is None:
+            continue
+        any_row = True
+
+        def cell(s, key, scale=1.0):
+            return "%.4f" % (scale * s[key]) if s is not None else "failed"
+
+        def conv(key, tol, rel):
+            if half is None:
+                return "—"
+            d = abs(base[key] - half[key])
+            return "yes" if d <= (tol * abs(half[key]) if rel else tol) else "no (%.3g)" % d
+
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            measured[e]["name"], cell(double, "sigma_eff_S_m", 10), cell(base, "sigma_eff_S_m", 10),
+            cell(half, "sigma_eff_S_m", 10), conv("sigma_eff_S_m", 0.02, True), cell(double, "t_plus_linear"),
+            cell(base, "t_plus_linear"), cell(half, "t_plus_linear"), conv("t_plus_linear", 0.01, False)))
+    if not any_row:
+        return lines[:2] + ["Not run (see the stage table).", ""]
+    return lines + ["", "σ in mS/cm.", ""]
+
+
+def section_paraview(out):
+    fig = os.path.join(out, "figures")
+    pngs = sorted(f for f in os.listdir(fig) if f.startswith("paraview_")) if os.path.isdir(fig) else []
+    if not pngs:
+        return ["## Fields rendered by ParaView", "", "Not run (see the stage table).", ""]
+    lines = ["## Fields rendered by ParaView", "",
+             "Rendered by Debian's ParaView 5.11 (`pvbatch`, `examples/paper/render_fields.py`) from the `.pvd` files "
+             "ionpath wrote, mid-plane slices at one colour scale per quantity.", ""]
+    lines += ["![%s](figures/%s)" % (p, p) for p in pngs]
+    return lines + [""]
+
+
+def write(out, args, stages, total_s, measured, electrolytes, params):
+    lines = ["# Li et al. (2022) reproduced by ionpath", "",
+             "Generated by `examples/paper/reproduce.sh --resolution %s --ranks %d` on %s; every number below is read "
+             "from the files ionpath wrote in this folder." % (args.resolution, args.ranks, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
+             "", "## Stages", "", "| stage | status | wall time (s) | note |", "|---|---|---|---|"]
+    for s in stages:
+        note = s["note"].splitlines()[0] if s["note"] else ""
+        lines.append("| %s | %s | %.1f | %s |" % (s["name"], s["status"], s["seconds"], note.replace("|", "/")))
+    lines += ["| **total** | | **%.1f** | |" % total_s, ""]
+    lines += section_sigma_tplus(out, measured, electrolytes, params)
+    lines += section_resolution(out, measured, electrolytes)
+    lines += section_paraview(out)
+    path = os.path.join(out, "report.md")
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.replace(tmp, path)
+    return path

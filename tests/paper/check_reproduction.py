@@ -1,0 +1,51 @@
+#!/usr/bin/python3
+"""Regression check of examples/paper/reproduce.py at --resolution low (tests/paper/CMakeLists.txt).
+
+Reads what the pipeline wrote and fails with a message when a stage failed, a figure the report
+links to is missing, or a number leaves its tolerance. The tolerances are physics, not snapshots:
+the pure gel must return its inputs, the composites must keep the paper's orderings, and the
+low-resolution aligned/random values must stay within 10 % of the default-resolution ones
+(measured 2026-12-01: sigma 1.019 / 0.501 mS/cm at 0.5 um; 1.014 / 0.533 at 2 um).
+"""
+import json
+import os
+import re
+import sys
+
+out = sys.argv[1]
+errors = []
+
+
+def check(ok, message):
+    if not ok:
+        errors.append(message)
+
+
+def axis0(path):
+    with open(os.path.join(out, path, "summary.json")) as f:
+        return json.load(f)["axes"][0]
+
+
+report = open(os.path.join(out, "report.md")).read()
+for img in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", report):
+    check(os.path.isfile(os.path.join(out, img)), "report links to a missing figure %s" % img)
+for line in report.splitlines():
+    check("| failed |" not in line, "a stage failed: " + line)
+
+s = {e: axis0(os.path.join("sigma_tplus", e)) for e in ("pure_gel", "random_mmt", "aligned_mmt")}
+sigma = {e: 10.0 * v["sigma_eff_S_m"] for e, v in s.items()}
+tp = {e: v["t_plus_linear"] for e, v in s.items()}
+check(abs(sigma["pure_gel"] - 0.632) < 1e-6, "pure gel sigma %.6f mS/cm, its input is 0.632" % sigma["pure_gel"])
+check(abs(tp["pure_gel"] - 0.42) < 1e-6, "pure gel t+ %.6f, its input is 0.42" % tp["pure_gel"])
+check(sigma["aligned_mmt"] > sigma["pure_gel"] > sigma["random_mmt"], "sigma ordering aligned > pure > random lost: %s" % sigma)
+check(tp["aligned_mmt"] > tp["pure_gel"] and tp["random_mmt"] <= tp["pure_gel"] + 1e-9, "t+ ordering lost: %s" % tp)
+for e, ref in (("aligned_mmt", 1.019), ("random_mmt", 0.501)):
+    check(abs(sigma[e] / ref - 1.0) < 0.10, "%s sigma %.4f mS/cm is more than 10 %% from %.3f" % (e, sigma[e], ref))
+check("## Resolution study" in report and "failed |" not in report.split("## Resolution study")[1].split("##")[0],
+      "resolution study missing or incomplete")
+
+if errors:
+    print("\n".join(errors))
+    sys.exit(1)
+print("reproduction at low resolution: sigma %s mS/cm, t+ %s" % ({k: round(v, 4) for k, v in sigma.items()},
+                                                                  {k: round(v, 4) for k, v in tp.items()}))
