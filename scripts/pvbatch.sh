@@ -1,6 +1,17 @@
 #!/usr/bin/env bash
-# Debian's pvbatch, offscreen (under Xvfb: Debian's ParaView is built for X only) with ParaView's
-# Python modules from the prefix scripts/setup.sh unpacks them into (see there for why).
+# Debian's pvbatch, offscreen: Debian's ParaView is built for X only, so it renders into a private
+# Xvfb server (the server picks a free display itself via -displayfd, so concurrent runs never
+# collide; runs are still serialised by a lock because two servers starting at once can disturb
+# each other's sockets, seen as "bad X server connection" here), with ParaView's Python modules from the prefix scripts/setup.sh unpacks them into
+# (see there for why). The server is stopped, by its pid, when pvbatch ends.
 set -euo pipefail
 export PYTHONPATH=/opt/ionpath/python3-paraview/usr/lib/python3/dist-packages${PYTHONPATH:+:$PYTHONPATH}
-exec xvfb-run -a pvbatch "$@"
+exec 9>/tmp/ionpath-pvbatch.lock
+flock 9
+fifo=$(mktemp -u /tmp/ionpath-xvfb.XXXXXX)
+mkfifo "$fifo"
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$fifo" 9>&- >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill "$xvfb" 2>/dev/null || true; wait "$xvfb" 2>/dev/null || true; rm -f "$fifo"' EXIT
+read -r -t 30 display <"$fifo" || { echo "pvbatch.sh: Xvfb did not start" >&2; exit 1; }
+DISPLAY=":$display" pvbatch "$@"

@@ -16,8 +16,8 @@ from paraview import servermanager
 from vtkmodules.util import vtkConstants
 from vtkmodules.util.misc import calldata_type
 from vtkmodules.vtkCommonCore import vtkCommand, vtkOutputWindow
-from paraview.simple import (ColorBy, CreateRenderView, GetColorTransferFunction, OpenDataFile, Render,
-                             SaveScreenshot, Show, Slice, UpdatePipeline)
+from paraview.simple import (ColorBy, CreateRenderView, Delete, GetColorTransferFunction, Hide, OpenDataFile,
+                             Render, SaveScreenshot, Show, Slice, UpdatePipeline)
 
 
 def fail(message):
@@ -66,7 +66,7 @@ def finite_range(reader, array):
     return lo, hi
 
 
-def render(reader, t, array, lo, hi, normal, png, size):
+def render(view, reader, t, array, lo, hi, normal, png, size):
     bounds = reader.GetDataInformation().GetBounds()
     centre = [0.5 * (bounds[0] + bounds[1]), 0.5 * (bounds[2] + bounds[3]), 0.5 * (bounds[4] + bounds[5])]
     axis = "xyz".index(normal)
@@ -74,10 +74,7 @@ def render(reader, t, array, lo, hi, normal, png, size):
     cut.SliceType = "Plane"
     cut.SliceType.Origin = centre
     cut.SliceType.Normal = [1.0 if i == axis else 0.0 for i in range(3)]
-    view = CreateRenderView()
-    view.ViewSize = size
     view.ViewTime = t
-    view.OrientationAxesVisibility = 0
     display = Show(cut, view)
     ColorBy(display, ("CELLS", array))
     lut = GetColorTransferFunction(array)
@@ -90,6 +87,9 @@ def render(reader, t, array, lo, hi, normal, png, size):
     view.ResetCamera()
     Render(view)
     SaveScreenshot(png, view, ImageResolution=size)
+    display.SetScalarBarVisibility(view, False)
+    Hide(cut, view)
+    Delete(cut)
     if not os.path.isfile(png) or os.path.getsize(png) == 0:
         fail("ParaView wrote no image %s" % png)
 
@@ -111,6 +111,9 @@ def main():
         return
     os.makedirs(a.out, exist_ok=True)
     size = [int(v) for v in a.size.split(",")]
+    view = CreateRenderView()  # one view (one X window) for every image
+    view.ViewSize = size
+    view.OrientationAxesVisibility = 0
     for array in arrays:
         ranges = [finite_range(r, array) for _, r, _ in opened]
         lo, hi = min(r[0] for r in ranges), max(r[1] for r in ranges)
@@ -118,7 +121,7 @@ def main():
             stem = os.path.splitext(os.path.basename(f))[0]
             label = os.path.basename(os.path.dirname(os.path.abspath(f)))
             png = os.path.join(a.out, "paraview_%s_%s_%s.png" % (label, stem, array))
-            render(r, t, array, lo, hi, a.normal, png, size)
+            render(view, r, t, array, lo, hi, a.normal, png, size)
             print("render_fields: wrote %s (%s in [%.6g, %.6g])" % (png, array, lo, hi))
 
 

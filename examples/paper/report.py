@@ -85,6 +85,39 @@ def section_sigma_tplus(out, measured, electrolytes, params):
     return lines
 
 
+def section_tortuosity(out, measured, electrolytes):
+    lines = ["## Tortuosity and anisotropy", "",
+             "σ_eff along each axis (electrodes normal to it, the other faces periodic or closed as configured). "
+             "τ = ε σ_ref/σ_eff is the tortuosity factor with ε the conducting volume fraction (docs/physics.md); "
+             "`effective` uses every phase's parameters (τ < 1 where the walls conduct better than gel), `geometric` "
+             "treats clay and walls as insulating (pure geometry, τ ≥ 1). Anisotropy = σ_z/√(σ_x σ_y).", "",
+             "| electrolyte | σ_x | σ_y | σ_z (mS/cm) | anisotropy | τ_z effective | τ_z geometric | τ_x geometric |",
+             "|---|---|---|---|---|---|---|---|"]
+    found = False
+    for e in electrolytes:
+        f = os.path.join(out, "tortuosity", e, "summary.json")
+        if not os.path.isfile(f):
+            continue
+        with open(f) as fh:
+            axes = {a["axis"]: a for a in json.load(fh)["axes"]}
+        if set(axes) != {"x", "y", "z"}:
+            continue
+        found = True
+        sig = {k: 10.0 * axes[k]["effective"]["sigma_eff_S_m"] for k in "xyz"}
+        aniso = sig["z"] / (sig["x"] * sig["y"]) ** 0.5 if sig["x"] > 0 and sig["y"] > 0 else float("inf")
+
+        def tau(k, variant):
+            v = axes[k].get(variant, {}).get("tortuosity_factor")
+            return "%.3f" % v if isinstance(v, (int, float)) else "blocked"
+
+        lines.append("| %s | %.4f | %.4f | %.4f | %s | %s | %s | %s |" % (
+            measured[e]["name"], sig["x"], sig["y"], sig["z"], "%.3f" % aniso if aniso != float("inf") else "∞",
+            tau("z", "effective"), tau("z", "geometric"), tau("x", "geometric")))
+    if not found:
+        return lines[:2] + ["Not run (see the stage table).", ""]
+    return lines + [""]
+
+
 def section_resolution(out, measured, electrolytes):
     lines = ["## Resolution study", "",
              "The same box at voxel size h/2 and 2h. A number is called converged when |x(h) − x(h/2)| is below 2 % of "
@@ -126,7 +159,8 @@ def section_paraview(out):
         return ["## Fields rendered by ParaView", "", "Not run (see the stage table).", ""]
     lines = ["## Fields rendered by ParaView", "",
              "Rendered by Debian's ParaView 5.11 (`pvbatch`, `examples/paper/render_fields.py`) from the `.pvd` files "
-             "ionpath wrote, mid-plane slices at one colour scale per quantity.", ""]
+             "ionpath wrote (`tortuosity/<electrolyte>/fields_z.pvd`: potential and current density of the conduction "
+             "solve along z at the configured voltage), mid-plane x–z slices at one colour scale per quantity.", ""]
     lines += ["![%s](figures/%s)" % (p, p) for p in pngs]
     return lines + [""]
 
@@ -141,6 +175,7 @@ def write(out, args, stages, total_s, measured, electrolytes, params):
         lines.append("| %s | %s | %.1f | %s |" % (s["name"], s["status"], s["seconds"], note.replace("|", "/")))
     lines += ["| **total** | | **%.1f** | |" % total_s, ""]
     lines += section_sigma_tplus(out, measured, electrolytes, params)
+    lines += section_tortuosity(out, measured, electrolytes)
     lines += section_resolution(out, measured, electrolytes)
     lines += section_paraview(out)
     path = os.path.join(out, "report.md")

@@ -119,6 +119,12 @@ class Pipeline:
             self.run("run", self.config(e), *self.grid_overrides(e), *self.param_args(), "--set", "experiment.type=transference",
                      "--output", os.path.join(self.out, "sigma_tplus", e), log=os.path.join(self.out, "logs", "sigma_tplus_%s.log" % e))
 
+    def tortuosity(self):
+        for e in ELECTROLYTES:
+            self.run("run", self.config(e), *self.grid_overrides(e), *self.param_args(), "--set", "experiment.type=conductivity",
+                     "--set", "experiment.axes=[x,y,z]", "--output", os.path.join(self.out, "tortuosity", e),
+                     log=os.path.join(self.out, "logs", "tortuosity_%s.log" % e))
+
     def resolution_study(self):
         for e in ELECTROLYTES:
             for label, scale in (("h_half", 0.5), ("h_double", 2.0)):
@@ -131,7 +137,7 @@ class Pipeline:
         pvbatch = os.path.join(ROOT, "scripts", "pvbatch.sh")
         if shutil.which("pvbatch") is None or shutil.which("xvfb-run") is None:
             raise NotAvailable("pvbatch or xvfb-run missing (scripts/setup.sh installs them)")
-        fields = [os.path.join(self.out, "sigma_tplus", e, "fields_z.pvd") for e in ELECTROLYTES]
+        fields = [os.path.join(self.out, "tortuosity", e, "fields_z.pvd") for e in ELECTROLYTES]
         fields = [f for f in fields if os.path.isfile(f)]
         if not fields:
             raise NotAvailable("no field files to render")
@@ -147,6 +153,7 @@ class Pipeline:
         os.makedirs(os.path.join(self.out, "logs"), exist_ok=True)
         self.stage("calibration", self.calibrate)
         self.stage("sigma and t+ of the three electrolytes", self.sigma_tplus)
+        self.stage("tortuosity and anisotropy (x, y, z)", self.tortuosity)
         self.stage("resolution study (h/2, 2h)", self.resolution_study)
         self.stage("ParaView renders", self.paraview)
         total = time.monotonic() - t0

@@ -41,6 +41,12 @@ check(sigma["aligned_mmt"] > sigma["pure_gel"] > sigma["random_mmt"], "sigma ord
 check(tp["aligned_mmt"] > tp["pure_gel"] and tp["random_mmt"] <= tp["pure_gel"] + 1e-9, "t+ ordering lost: %s" % tp)
 for e, ref in (("aligned_mmt", 1.019), ("random_mmt", 0.501)):
     check(abs(sigma[e] / ref - 1.0) < 0.10, "%s sigma %.4f mS/cm is more than 10 %% from %.3f" % (e, sigma[e], ref))
+# Spec §8 item 14: the aligned walls block x (sigma_x below the gel's) and favour z.
+with open(os.path.join(out, "tortuosity", "aligned_mmt", "summary.json")) as f:
+    axes = {a["axis"]: a for a in json.load(f)["axes"]}
+sx, sz = (10.0 * axes[k]["effective"]["sigma_eff_S_m"] for k in "xz")
+check(sx < sigma["pure_gel"] and sz > sx, "aligned anisotropy lost: sigma_x %.4f, sigma_z %.4f mS/cm" % (sx, sz))
+check(any(f.startswith("paraview_") for f in os.listdir(os.path.join(out, "figures"))), "no ParaView image")
 check("## Resolution study" in report and "failed |" not in report.split("## Resolution study")[1].split("##")[0],
       "resolution study missing or incomplete")
 
