@@ -24,6 +24,7 @@ void add_geometry_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action);
 void add_tortuosity_command(CLI::App& app, Action& action);
 void add_config_reference_command(CLI::App& app, Action& action);
+void add_sweep_command(CLI::App& app, Action& action);
 
 /// Exit codes: 0 success, 1 failure while running (solver, I/O), 2 bad input (usage or config).
 inline constexpr int exit_ok = 0;

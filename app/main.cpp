@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   add_run_command(app, action);
   add_tortuosity_command(app, action);
   add_config_reference_command(app, action);
+  add_sweep_command(app, action);
   app.require_subcommand(0, 1);
 
   std::vector<std::string> cli_args(args.cli.rbegin(), args.cli.rend() - 1);  // CLI11 wants reversed, no argv[0]

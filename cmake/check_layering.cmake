@@ -1,7 +1,7 @@
 # ctest "layering": every #include "<layer>/..." in a layer must name a layer it may use
 # (docs/architecture.md). A layer is a top-level folder, or a sub-folder of solver/.
-# Dependencies point one way: physics <- mesh <- solver/* <- study <- calibrate <- app,
-# io <- study, sweep <- calibrate. Run with -DROOT=<tree>.
+# Dependencies point one way: physics <- mesh <- solver/* <- study <- sweep <- calibrate <- app,
+# io <- study. sweep/ sees solver/ only through PETSc-free headers of solver/petsc (deadline, options). Run with -DROOT=<tree>.
 set(solver_base solver/petsc)
 set(solver_grid ${solver_base} solver/grid mesh physics)
 set(allowed_physics physics)
@@ -17,7 +17,7 @@ set(solver_all solver/petsc solver/grid solver/nonlinear solver/multigrid solver
                solver/electroneutral solver/pnp)
 set(allowed_io io physics mesh)
 set(allowed_study study io ${solver_all} physics mesh ionpath)
-set(allowed_sweep sweep io mesh physics)
+set(allowed_sweep sweep study io solver/petsc mesh physics ionpath)
 set(allowed_calibrate calibrate sweep study io ${solver_all} physics mesh ionpath)
 set(allowed_app app calibrate sweep study io ${solver_all} physics mesh ionpath)
 set(layers physics mesh ${solver_all} io study sweep calibrate app)

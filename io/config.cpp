@@ -448,6 +448,12 @@ RunConfig load_config(const std::filesystem::path& file, const std::vector<std::
   } catch (const YAML::Exception& e) {
     ctx.fail(e.mark, "<file>", "malformed YAML: " + e.msg);
   }
+  return detail::load_config_tree(root, ctx.file, overrides);
+}
+
+RunConfig detail::load_config_tree(YAML::Node root, const std::string& file, const std::vector<std::string>& overrides) {
+  ParseContext ctx;
+  ctx.file = file;
   if (!root.IsMap()) throw ConfigError(ctx.file + ": the configuration must be a YAML map");
   for (const auto& o : overrides) apply_override(root, o, ctx.overridden, ctx.file);
   YAML::Node resolved(YAML::NodeType::Map);
@@ -457,6 +463,17 @@ RunConfig load_config(const std::filesystem::path& file, const std::vector<std::
   out << resolved;
   c.resolved_yaml = out.c_str();
   return c;
+}
+
+std::set<std::string> detail::known_config_keys() {
+  std::vector<KeyDoc> docs;
+  ParseContext ctx;
+  ctx.file = "<reference>";
+  ctx.docs = &docs;
+  parse(YAML::Node(YAML::NodeType::Undefined), ctx, YAML::Node());
+  std::set<std::string> keys;
+  for (const auto& d : docs) keys.insert(d.path);
+  return keys;
 }
 
 std::string config_reference_markdown() {

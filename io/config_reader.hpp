@@ -82,6 +82,12 @@ class MapReader {
   YAML::Node out_;
 };
 
+/// load_config on an already parsed tree (modified by the overrides); `file` names it in errors and
+/// anchors relative paths (the sweep runner passes a sweep file's inline `base` map).
+[[nodiscard]] RunConfig load_config_tree(YAML::Node root, const std::string& file, const std::vector<std::string>& overrides);
+/// Every declared key path (as in docs/config.md), e.g. "grid.n_cells", "phases.gel.sigma_S_m".
+[[nodiscard]] std::set<std::string> known_config_keys();
+
 /// Damerau-Levenshtein distance (for "did you mean").
 [[nodiscard]] std::size_t edit_distance(const std::string& a, const std::string& b);
 /// The closest candidate within distance max(2, |key|/3), or empty.

@@ -7,6 +7,7 @@ packages=(
   cmake g++ make pkg-config git ca-certificates
   petsc-dev libopenmpi-dev openmpi-bin libhdf5-mpi-dev hdf5-tools
   libyaml-cpp-dev libvtk9-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libssl-dev
   libcli11-dev libfmt-dev libtiff-dev nlohmann-json3-dev
   python3 python3-numpy python3-matplotlib python3-h5py python3-vtk9
   # real cluster and visualisation parts the tests start: one-node SLURM, ParaView's pvbatch (offscreen via Xvfb)

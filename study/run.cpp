@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "io/summary_writer.hpp"
+#include "solver/petsc/deadline.hpp"
 #include "study/conductivity.hpp"
 #include "study/experiment.hpp"
 
@@ -40,6 +41,13 @@ void add_anisotropy(nlohmann::json& summary, std::vector<io::ScalarResult>& scal
   scalars.push_back({"anisotropy_ratio", "1", ratio});
 }
 
+// Every scalar result with its unit, as summary.h5's /results holds them (the sweep table's columns).
+nlohmann::json scalar_results_json(const std::vector<io::ScalarResult>& scalars) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& sc : scalars) out.push_back({{"name", sc.name}, {"unit", sc.unit}, {"value", finite_or_null(sc.value)}});
+  return out;
+}
+
 }  // namespace
 
 
@@ -60,6 +68,7 @@ nlohmann::json run_study(const io::RunConfig& config, const StudyOptions& option
   std::vector<std::pair<int, double>> sigma_by_axis;
   for (const int axis : config.experiment.axes) {
     if (axis >= config.grid.dimension()) continue;
+    solver::check_deadline(options.comm);  // a sweep point past its timeout stops between axes
     AxisReport r = experiment.run_axis(ctx, axis);
     if (out.is_root() && !options.quiet) std::cout << r.text << std::flush;
     for (const auto& sc : r.scalars)
@@ -69,6 +78,7 @@ nlohmann::json run_study(const io::RunConfig& config, const StudyOptions& option
   }
   nlohmann::json summary = {{"experiment", experiment.name}, {"axes", axes}};
   add_anisotropy(summary, scalars, sigma_by_axis);
+  summary["results"] = scalar_results_json(scalars);
   summary["provenance"] = to_json(out.provenance);
   const io::FieldLayout layout{config.grid, s.domain->owned(), out.comm};
   if (config.output.hdf5)

@@ -16,6 +16,7 @@
 #include "solver/multigrid/single_precision_cycle.hpp"
 #include "solver/multigrid/fused_cg.hpp"
 #include "solver/multigrid/face_halo.hpp"
+#include "solver/petsc/deadline_monitor.hpp"
 #include "solver/petsc/error.hpp"
 
 namespace ionpath::solver {
@@ -190,6 +191,7 @@ KspHandle make_petsc_ksp(const Domain& domain, const MatrixFreeHierarchy& H, con
         KSPSetConvergenceTest(ksp, energy_converged, stop, energy_stop_destroy));
   }
   IONPATH_PETSC_CALL(KSPSetFromOptions(ksp));
+  watch_deadline(ksp);
   // No explicit KSPSetUp: inside KSPSolve the Krylov work vectors are duplicated from x, while a
   // KSPSetUp now would create (and free) a template vector first, 8 B/cell that stay resident.
   return ksp;

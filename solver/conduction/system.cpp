@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "solver/petsc/deadline_monitor.hpp"
 #include "solver/petsc/error.hpp"
 
 namespace ionpath::solver {
@@ -171,6 +172,7 @@ LinearSolveStats ConductionSystem::solve(Mat A, Vec b, Vec x, const KspSettings&
   IONPATH_PETSC_CALL(PCGAMGSetThreshold(pc, &threshold, 1));
   IONPATH_PETSC_CALL(KSPSetOptionsPrefix(ksp, settings.prefix.c_str()));
   IONPATH_PETSC_CALL(KSPSetFromOptions(ksp));
+  watch_deadline(ksp);
 
   LinearSolveStats stats;
   PetscLogDouble t0 = 0, t1 = 0, t2 = 0;

@@ -16,6 +16,7 @@
 #include "solver/nonlinear/callbacks.hpp"
 #include "solver/nonlinear/jacobian_check.hpp"
 #include "solver/nonlinear/newton.hpp"
+#include "solver/petsc/deadline_monitor.hpp"
 #include "solver/petsc/error.hpp"
 
 namespace ionpath::solver {
@@ -68,6 +69,7 @@ ElectroneutralResult solve_electroneutral_steady(const Domain& domain, const Ele
   use_boomeramg(snes);
   use_adaptive_forcing(snes);
   IONPATH_PETSC_CALL(SNESSetFromOptions(snes));
+  watch_deadline(snes);
   const NewtonStats stats = run_newton(snes, x, ctx.pending);
   out.newton_iterations = stats.iterations;
   out.linear_iterations = stats.linear_iterations;

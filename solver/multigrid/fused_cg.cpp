@@ -11,6 +11,7 @@
 #include "solver/multigrid/face_halo.hpp"
 #include "solver/petsc/log_scope.hpp"
 #include "solver/petsc/error.hpp"
+#include "solver/petsc/deadline.hpp"
 #include "solver/multigrid/stencil_kernels.hpp"
 
 namespace ionpath::solver {
@@ -232,6 +233,7 @@ FusedCgResult fused_cg(const MatrixFreeHierarchy& H, FloatCycle& M, Vec x_vec, V
       r_norm = std::sqrt(sum_all(update_residual(n, r, w.data(), b.data(), alpha), comm));
     }
     out.iterations = k + 1;
+    check_deadline(comm);  // sweep --point-timeout / SIGTERM: no-op outside a sweep point
     // Per cell: 2 dots, 2 axpys, the 7-point apply.
     IONPATH_PETSC_CALL(PetscLogFlops(static_cast<double>(n) * (F.dim == 3 ? 23.0 : 19.0)));
     if (!S.empty()) S.push_back(S.back() - alpha * rz);

@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "solver/petsc/deadline_monitor.hpp"
 #include "solver/petsc/error.hpp"
 
 namespace ionpath::solver::assembly {
@@ -64,6 +65,7 @@ TsHandle make_time_stepper(const Domain& d, const TimeSteppingRecipe& recipe, Ve
   SNESLineSearch ls = nullptr;
   IONPATH_PETSC_CALL(SNESGetLineSearch(snes, &ls));
   IONPATH_PETSC_CALL(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+  watch_deadline(ts);
   return ts;
 }
 

@@ -40,4 +40,11 @@ ScopedPetscOptions::~ScopedPetscOptions() {
   for (const auto& name : names_) static_cast<void>(PetscOptionsClearValue(nullptr, name.c_str()));
 }
 
+ScopedDefaultPetscOptions::ScopedDefaultPetscOptions(const std::string& prefix, const OptionList& options)
+    : names_(apply_petsc_options(prefix, options)) {}
+
+ScopedDefaultPetscOptions::~ScopedDefaultPetscOptions() {
+  for (const auto& name : names_) static_cast<void>(PetscOptionsClearValue(nullptr, name.c_str()));
+}
+
 }  // namespace ionpath::solver

@@ -27,4 +27,18 @@ class ScopedPetscOptions {
   std::vector<std::string> names_;
 };
 
+/// apply_petsc_options for its lifetime: sets what the database does not hold yet (the command
+/// line wins) and clears exactly those again on destruction, so one sweep point's `petsc_options`
+/// never leak into the next point run in the same process.
+class ScopedDefaultPetscOptions {
+ public:
+  ScopedDefaultPetscOptions(const std::string& prefix, const OptionList& options);
+  ~ScopedDefaultPetscOptions();
+  ScopedDefaultPetscOptions(const ScopedDefaultPetscOptions&) = delete;
+  ScopedDefaultPetscOptions& operator=(const ScopedDefaultPetscOptions&) = delete;
+
+ private:
+  std::vector<std::string> names_;
+};
+
 }  // namespace ionpath::solver

@@ -14,6 +14,7 @@
 #include "solver/nonlinear/callbacks.hpp"
 #include "solver/nonlinear/jacobian_check.hpp"
 #include "solver/nonlinear/newton.hpp"
+#include "solver/petsc/deadline_monitor.hpp"
 #include "solver/petsc/error.hpp"
 #include "solver/pnp/assembly.hpp"
 
@@ -78,6 +79,7 @@ PnpResult solve_pnp_steady(const Domain& domain, const PnpInput& input) {
   IONPATH_PETSC_CALL(SNESCreate(domain.comm(), snes.out()));
   configure_snes(snes, ctx, r, J, input.rtol);
   IONPATH_PETSC_CALL(SNESSetFromOptions(snes));
+  watch_deadline(snes);
   PnpResult out;
   NewtonStats stats = run_newton(snes, x, ctx.pending);
   out.newton_iterations = stats.iterations;
