@@ -74,4 +74,19 @@ set +e; "$IONPATH" sweep "$SRC/timeout.yaml" -o tout -q --point-timeout 0.5; rc=
 grep -q ',timeout,' tout/table.csv || fail "no timeout recorded"
 grep -q '"exit_status": 124' tout/points/*/status.json || fail "timeout exit status"
 grep -q ',done,' tout/table.csv || fail "the tiny point did not finish"
+# SIGTERM (scancel): the running point is recorded as interrupted, exit status 143.
+cat > slow.yaml <<'YAML'
+base: base.yaml
+axes:
+  - {key: grid.n_cells, values: [[24, 24, 24]]}
+  - {key: experiment.conductivity.model, values: [electroneutral]}
+YAML
+"$IONPATH" sweep slow.yaml -o sig -q & pid=$!
+for _ in $(seq 300); do [ -f sig/points/*/config.yaml ] 2>/dev/null && break; sleep 0.05; done
+sleep 0.5
+kill -TERM $pid
+set +e; wait $pid; rc=$?; set -e
+[ $rc -eq 143 ] || fail "SIGTERM: exit $rc"
+grep -q '"status": "interrupted"' sig/points/*/status.json || fail "interrupted point not recorded"
+grep -q ',interrupted,' sig/table.csv || fail "table not rebuilt after SIGTERM"
 echo "sweep_cli: ok"
