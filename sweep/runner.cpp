@@ -191,6 +191,7 @@ Status status_for(const study::Failure& f) {
 /// Runs one point on the group (collective over g.comm); returns its status (leader's record).
 Status run_point(const PlannedPoint& p, const SweepOptions& o, const Group& g) {
   const fs::path dir = point_dir(o.output, p.id);
+  const auto t0 = Clock::now();  // wall_time_s: everything this point costs, folder and status included
   if (g.leader()) {
     std::error_code ec;
     fs::remove_all(dir, ec);  // leftovers of a killed or failed attempt: nothing stale survives
@@ -200,7 +201,6 @@ Status run_point(const PlannedPoint& p, const SweepOptions& o, const Group& g) {
   MPI_Barrier(g.comm);
   nlohmann::json st = status_skeleton(p, o, g);
   st["started_utc"] = io::make_date_utc();
-  const auto t0 = Clock::now();
   Status s = Status::done;
   study::Failure failure;
   {

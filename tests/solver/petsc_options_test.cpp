@@ -42,6 +42,20 @@ TEST(PetscOptions, ScopedOptionsAreRemoved) {
   EXPECT_EQ(option_value("-ioptest_pc_type"), "<unset>");
 }
 
+// A sweep point's petsc_options: set for the point unless the command line holds them, and only
+// those removed afterwards (the command line's value survives the point).
+TEST(PetscOptions, PointScopedDefaultsLeaveTheCommandLineAlone) {
+  PetscOptionsSetValue(nullptr, "-ioptest_ksp_type", "gmres");  // as if given on the command line
+  {
+    const ScopedDefaultPetscOptions point("ioptest_", {{"ksp_type", "cg"}, {"pc_type", "jacobi"}});
+    EXPECT_EQ(option_value("-ioptest_ksp_type"), "gmres");
+    EXPECT_EQ(option_value("-ioptest_pc_type"), "jacobi");
+  }
+  EXPECT_EQ(option_value("-ioptest_pc_type"), "<unset>");
+  EXPECT_EQ(option_value("-ioptest_ksp_type"), "gmres");
+  PetscOptionsClearValue(nullptr, "-ioptest_ksp_type");
+}
+
 // Q1 coarsening (N - 1 divisible by 8) and cell-centred Q0 coarsening (N divisible by 8), 2D and 3D.
 TEST(ConductionMultigrid, GeometricMgMatchesGamg) {
   const OptionList mg{{"pc_type", "mg"},
