@@ -1,25 +1,9 @@
 #include "sweep/point_id.hpp"
 
-#include <openssl/evp.h>
-
-#include <stdexcept>
+#include "io/digest.hpp"
 
 namespace ionpath::sweep {
 
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 (OpenSSL EVP_Digest) failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
-
-std::string point_id(const std::string& identity_text) { return sha256_hex(identity_text).substr(0, 16); }
+std::string point_id(const std::string& identity_text) { return io::sha256_hex(identity_text).substr(0, 16); }
 
 }  // namespace ionpath::sweep
