@@ -188,16 +188,28 @@ Status status_for(const study::Failure& f) {
   return Status::failed;
 }
 
+/// A group leader that cannot write its point folder or status cannot record anything: it ends
+/// every rank of every group with the message (a hang of the others is the alternative).
+template <typename F>
+void on_leader_or_abort(const Group& g, F&& f) {
+  if (!g.leader()) return;
+  try {
+    f();
+  } catch (const std::exception& e) {
+    std::cerr << "ionpath sweep: error: " << e.what() << " (ending every rank)\n" << std::flush;
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
+}
+
 /// Runs one point on the group (collective over g.comm); returns its status (leader's record).
 Status run_point(const PlannedPoint& p, const SweepOptions& o, const Group& g) {
   const fs::path dir = point_dir(o.output, p.id);
   const auto t0 = Clock::now();  // wall_time_s: everything this point costs, folder and status included
-  if (g.leader()) {
-    std::error_code ec;
-    fs::remove_all(dir, ec);  // leftovers of a killed or failed attempt: nothing stale survives
+  on_leader_or_abort(g, [&] {
+    fs::remove_all(dir);  // leftovers of a killed or failed attempt: nothing stale survives
     fs::create_directories(dir);
     if (p.config) io::write_text_atomically(dir / "config.yaml", p.config->resolved_yaml);
-  }
+  });
   MPI_Barrier(g.comm);
   nlohmann::json st = status_skeleton(p, o, g);
   st["started_utc"] = io::make_date_utc();
@@ -236,7 +248,7 @@ Status run_point(const PlannedPoint& p, const SweepOptions& o, const Group& g) {
   set_outcome(st, s, failure);
   st["finished_utc"] = io::make_date_utc();
   st["wall_time_s"] = seconds_since(t0);
-  if (g.leader()) write_status(dir, st);
+  on_leader_or_abort(g, [&] { write_status(dir, st); });
   return s;
 }
 
@@ -330,22 +342,33 @@ int run_sweep(const io::SweepFile& sweep, const SweepOptions& o, MPI_Comm world)
     return sweep_ok;
   }
   if (o.collect) {
+    std::string error;
     if (world_rank == 0) {
-      write_sweep_tables(sweep, plan, o.output);
-      if (!o.quiet) std::cout << "[sweep] wrote " << (o.output / "table.csv").string() << " and table.h5\n";
-      make_plots(o.output);
+      try {
+        write_sweep_tables(sweep, plan, o.output);
+        if (!o.quiet) std::cout << "[sweep] wrote " << (o.output / "table.csv").string() << " and table.h5\n";
+        make_plots(o.output);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
     }
-    MPI_Barrier(world);
+    io::throw_if_any_rank_failed(error, world);
     return sweep_ok;
   }
 
   long skipped = 0;
   std::vector<long> todo;
+  std::string error;
   if (world_rank == 0) {
-    fs::create_directories(o.output / "points");
-    clean_stale(plan, o);
-    todo = points_to_run(plan, o, skipped);
+    try {
+      fs::create_directories(o.output / "points");
+      clean_stale(plan, o);
+      todo = points_to_run(plan, o, skipped);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
   }
+  io::throw_if_any_rank_failed(error, world);  // e.g. an output folder that cannot be created
   long n_todo = static_cast<long>(todo.size());
   MPI_Bcast(&n_todo, 1, MPI_LONG, 0, world);
   todo.resize(static_cast<std::size_t>(n_todo));
@@ -384,8 +407,13 @@ int run_sweep(const io::SweepFile& sweep, const SweepOptions& o, MPI_Comm world)
   MPI_Barrier(world);
   int status = sweep_ok;
   if (world_rank == 0) {
-    write_sweep_tables(sweep, plan, o.output);
-    status = final_status(plan, o);
+    try {
+      write_sweep_tables(sweep, plan, o.output);
+    } catch (const std::exception& e) {  // the point files are intact: --collect can retry
+      std::cerr << "ionpath sweep: error: writing the tables: " << e.what() << " (ionpath sweep --collect rebuilds them)\n";
+      status = sweep_some_failed;
+    }
+    status = std::max(status, final_status(plan, o));
     log->line("end: " + progress_line(counters.counts(n_todo), seconds_since(t0)) + "; tables in " + o.output.string() +
               (status == sweep_interrupted ? "; interrupted by a signal (re-run the same command to resume)" : ""));
     if (o.plot) make_plots(o.output);

@@ -13,3 +13,9 @@ grep -q '"ranks": 2' groups2/points/*/status.json
 grep -q '2 groups of 2 ranks' groups2/sweep.log
 grep -q '4 groups of 1 ranks' groups1/sweep.log
 echo "sweep_mpi_tables: ok"
+# An output folder rank 0 cannot create ends every rank with the message (no hang).
+touch not_a_dir
+set +e; timeout 120 "$MPIEXEC" -n 2 --oversubscribe "$IONPATH" sweep "$SRC/walls.yaml" -o not_a_dir/x -q > err.txt 2>&1; rc=$?; set -e
+[ $rc -ne 0 ] && [ $rc -ne 124 ] || { echo "FAIL: unwritable output: exit $rc"; exit 1; }
+grep -q "cannot create directories" err.txt || { echo "FAIL: no message: $(cat err.txt)"; exit 1; }
+echo "sweep_mpi_tables: unwritable output ok"
