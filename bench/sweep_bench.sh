@@ -96,11 +96,11 @@ if [[ $parts == *groups* ]]; then
 fi
 
 if [[ $parts == *balance* ]]; then
-  # Costs alternate: index 0, 2, 4, ... are 32^3 electroneutral-free conduction cases ~10x the others.
+  # Costs alternate: index 0, 2, 4, ... are 80^3 conduction cases, ~10x the 8x6x10 ones.
   /usr/bin/python3 - > balance.yaml <<'EOF'
 n = 20
 print("base: base.yaml\naxes:\n  - zip:")
-print("      - {key: grid.n_cells, values: [" + ", ".join("[40, 40, 40]" if i % 2 == 0 else "[8, 6, 10]" for i in range(n)) + "]}")
+print("      - {key: grid.n_cells, values: [" + ", ".join("[80, 80, 80]" if i % 2 == 0 else "[8, 6, 10]" for i in range(n)) + "]}")
 print("      - {key: seed, values: [" + ", ".join(str(i + 1) for i in range(n)) + "]}")
 EOF
   dyn=() sta=()
