@@ -11,7 +11,13 @@ rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# fail MESSAGE: print it with the end of every job output in the work folder, exit 1.
+fail() {
+  local f
+  for f in ./*.out; do [ -f "$f" ] && { echo "--- $f" >&2; tail -n 8 "$f" >&2; }; done
+  echo "FAIL: $*" >&2
+  exit 1
+}
 
 # submit ARGS...: sbatch --parsable ARGS, print the job id.
 submit() { sbatch --parsable "$@" | cut -d';' -f1; }
