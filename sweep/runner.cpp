@@ -215,6 +215,7 @@ Status run_point(const PlannedPoint& p, const SweepOptions& o, const Group& g) {
   st["started_utc"] = io::make_date_utc();
   Status s = Status::done;
   study::Failure failure;
+  solver::reset_deadline_trip();
   {
     std::optional<Watchdog> dog;
     if (g.leader() && o.point_timeout_s > 0.0) {

@@ -54,6 +54,7 @@ void clear_stop_request() noexcept { stop_flag = 0; }
 
 bool deadline_due() noexcept { return stop_flag != 0 || (armed && Clock::now() >= deadline_at); }
 bool deadline_tripped() noexcept { return tripped; }
+void reset_deadline_trip() noexcept { tripped = false; }
 
 bool deadline_due_on_any(MPI_Comm comm) {
   if (!in_scope) return false;  // not inside a sweep point: no reduction, never due

@@ -34,8 +34,11 @@ void clear_stop_request() noexcept;
 
 /// Local test: past the armed deadline or stop requested.
 [[nodiscard]] bool deadline_due() noexcept;
-/// True once a check (monitor or check_deadline) found the deadline due since it was armed.
+/// True once a check (monitor or check_deadline) found the deadline due since it was armed (or
+/// since reset_deadline_trip: a sweep calls it before each point, so a point that fails before it
+/// arms its deadline is not taken for the previous point's timeout).
 [[nodiscard]] bool deadline_tripped() noexcept;
+void reset_deadline_trip() noexcept;
 
 /// Collective over comm: throws DeadlineExceeded on every rank when any rank finds it due.
 void check_deadline(MPI_Comm comm);

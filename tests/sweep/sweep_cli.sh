@@ -74,6 +74,7 @@ set +e; "$IONPATH" sweep "$SRC/timeout.yaml" -o tout -q --point-timeout 0.5; rc=
 grep -q ',timeout,' tout/table.csv || fail "no timeout recorded"
 grep -q '"exit_status": 124' tout/points/*/status.json || fail "timeout exit status"
 grep -q ',done,' tout/table.csv || fail "the tiny point did not finish"
+grep -q ',failed,.*,config,' tout/table.csv || fail "the invalid combination after the timeout is not a config failure"
 # SIGTERM (scancel): the running point is recorded as interrupted, exit status 143.
 cat > slow.yaml <<'YAML'
 base: base.yaml
