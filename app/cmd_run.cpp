@@ -3,14 +3,17 @@
 
 #include "app/commands.hpp"
 #include "app/config_loading.hpp"
+#include "io/config.hpp"
 #include "solver/petsc/options.hpp"
 #include "study/run.hpp"
 
 namespace ionpath::app {
 
 void add_run_command(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("run", "build the structure and run the configured experiment (experiment.type: "
-                                        "conductivity, transference, arrhenius or bruce_vincent)");
+  std::string types;
+  for (const auto& name : io::experiment_names()) types += (types.empty() ? "" : ", ") + name;
+  auto* cmd = app.add_subcommand("run", "build the structure and run the configured experiment (experiment.type: " +
+                                            types + ")");
   auto opts = std::make_shared<ConfigOptions>();
   add_config_options(*cmd, *opts, true);
   cmd->callback([&action, opts] {

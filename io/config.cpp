@@ -258,6 +258,47 @@ BruceVincentSpec read_bruce_vincent(MapReader r) {
   return x;
 }
 
+// A list of positive lengths (m); `fallback` when absent.
+std::vector<double> positive_lengths(MapReader& r, const std::string& key, std::vector<double> fallback,
+                                     const std::string& doc) {
+  const YAML::Node v = r.raw(key, "list of numbers", doc);
+  if (!v.IsDefined()) return fallback;
+  if (!v.IsSequence() || v.size() == 0) r.context().fail(v, r.key_path(key), "expected a list of lengths in metres");
+  std::vector<double> out;
+  for (const auto& e : v) {
+    double x = 0.0;
+    if (!e.IsScalar() || !YAML::convert<double>::decode(e, x) || !(x > 0.0) || !(x < 1.0))
+      r.context().fail(e, r.key_path(key), "lengths must be numbers in (0, 1) m");
+    out.push_back(x);
+  }
+  return out;
+}
+
+CurrentUniformitySpec read_current_uniformity(MapReader r) {
+  CurrentUniformitySpec x;
+  x.source = static_cast<CurrentUniformitySpec::Source>(r.choice(
+      "source", {"conduction", "electroneutral"}, 0,
+      "face currents of the conduction solution at voltage_V, or of the steady electroneutral Nernst-Planck state "
+      "of the steady Bruce-Vincent route (ideal Li electrodes, anion blocked: Li+ current only at the faces)"));
+  x.voltage_V = r.number("voltage_V", 0.010, Range{0.0, 1.0, true, false},
+                         "potential of the low electrode against the high one (V; current flows from low to high)");
+  x.window_sizes_m = positive_lengths(r, "window_sizes_m", x.window_sizes_m,
+                                      "box-averaging windows w (m; rounded to whole voxels; default 1, 2, 5, 10, 20 um); "
+                                      "windows larger than the face are skipped with a note");
+  x.plane_distances_m = positive_lengths(r, "plane_distances_m", x.plane_distances_m,
+                                         "interior cross-sections at these distances from the low electrode (m; rounded "
+                                         "to face planes; default 1, 5, 20 um); planes outside the cell are skipped");
+  x.histogram_bins = r.integer("histogram_bins", 64, Range{1, 100000}, "bins of the i_n / i_mean histogram");
+  x.exchange_current_density_A_m2 = r.number("exchange_current_density_A_m2", 0.5, positive,
+                                             "Li exchange current density i0 of the Wagner number (A/m2, spec §7.1)");
+  x.wagner_length_m = r.number("wagner_length_m", 0.0, non_negative,
+                               "length l of Wa = sigma_eff (V_T / i0) / l (m); 0 = from the geometry: aligned walls "
+                               "spacing_m, clustered platelets 2 cluster_radius_m, Poisson platelets diameter_m, "
+                               "otherwise the larger side of the electrode face");
+  r.finish();
+  return x;
+}
+
 // Keys of the flat experiment section before one spec per experiment: name where each went.
 void reject_moved_experiment_keys(const MapReader& r) {
   static const std::vector<std::pair<std::string, std::string>> moved{
@@ -305,7 +346,8 @@ ExperimentConfig read_experiment(MapReader r) {
                "small ones (docs/performance.md); or force one"));
   // Exactly the block of the chosen experiment may be present (as for geometry.structure).
   const std::vector<std::string> docs{"parameters of experiment conductivity", "parameters of experiment transference",
-                                      "parameters of experiment arrhenius", "parameters of experiment bruce_vincent"};
+                                      "parameters of experiment arrhenius", "parameters of experiment bruce_vincent",
+                                      "parameters of experiment current_uniformity"};
   for (int k = 0; k < static_cast<int>(names.size()); ++k) {
     bool present = false;
     MapReader sub = r.child(names[k], docs[k], &present);
@@ -316,6 +358,7 @@ ExperimentConfig read_experiment(MapReader r) {
     if (k == 1) { sub.finish(); x.spec = TransferenceSpec{}; }
     if (k == 2) x.spec = read_arrhenius(sub);
     if (k == 3) x.spec = read_bruce_vincent(sub);
+    if (k == 4) x.spec = read_current_uniformity(sub);
   }
   if (r.documenting()) x.spec = ConductivitySpec{};
   r.finish();
@@ -420,7 +463,8 @@ void apply_override(YAML::Node& root, const std::string& text, std::set<std::str
 }  // namespace
 
 const std::vector<std::string>& experiment_names() {
-  static const std::vector<std::string> names{"conductivity", "transference", "arrhenius", "bruce_vincent"};
+  static const std::vector<std::string> names{"conductivity", "transference", "arrhenius", "bruce_vincent",
+                                              "current_uniformity"};
   return names;
 }
 

@@ -43,8 +43,23 @@ struct BruceVincentSpec {
   double end_time_s = 0.0;                     ///< transient: polarisation time; 0 = until steady
 };
 
+/// experiment.current_uniformity: normal current density on the electrode faces and on interior
+/// cross-sections, its statistics at several averaging scales and the Wagner number (spec §5.5).
+struct CurrentUniformitySpec {
+  /// conduction: the conduction solution at voltage_V; electroneutral: the steady Nernst-Planck
+  /// state of the steady Bruce-Vincent route (ideal Li electrodes, anion blocked) at voltage_V.
+  enum class Source { conduction, electroneutral } source = Source::conduction;
+  double voltage_V = 0.010;
+  std::vector<double> window_sizes_m{1e-6, 2e-6, 5e-6, 10e-6, 20e-6};
+  std::vector<double> plane_distances_m{1e-6, 5e-6, 20e-6};  ///< from the low electrode
+  int histogram_bins = 64;
+  double exchange_current_density_A_m2 = 0.5;  ///< i0 of the Wagner number (spec §7.1)
+  double wagner_length_m = 0.0;                ///< l of the Wagner number; 0 = from the geometry
+};
+
 /// One spec per experiment; the alternative held names the experiment (experiment_name).
-using ExperimentSpec = std::variant<ConductivitySpec, TransferenceSpec, ArrheniusSpec, BruceVincentSpec>;
+using ExperimentSpec =
+    std::variant<ConductivitySpec, TransferenceSpec, ArrheniusSpec, BruceVincentSpec, CurrentUniformitySpec>;
 
 /// Virtual experiment run by `ionpath run`: `experiment.type` picks one, `experiment.<type>`
 /// holds its parameters; the keys below are common to all.

@@ -3,6 +3,7 @@
 #include "study/arrhenius.hpp"
 #include "study/bruce_vincent.hpp"
 #include "study/conductivity.hpp"
+#include "study/current_uniformity.hpp"
 #include "study/experiment.hpp"
 #include "study/transference.hpp"
 
@@ -15,7 +16,9 @@ const std::vector<ExperimentEntry>& experiment_registry() {
       {"transference", "linear Bruce-Vincent t+ = G[sigma+]/G[sigma] with its Wiener bound", transference_experiment},
       {"arrhenius", "sigma_eff at each temperature with activation-energy fits", arrhenius_experiment},
       {"bruce_vincent", "Li | cell | Li potentiostatic polarisation: I_0, I_s, t+ (steady or transient route)",
-       bruce_vincent_experiment}};
+       bruce_vincent_experiment},
+      {"current_uniformity", "normal current density on the electrode: CV, max/mean, A50 at every averaging scale, Wa",
+       current_uniformity_experiment}};
   return registry;
 }
 

@@ -110,6 +110,16 @@ ConductivityResult solve_conductivity(const Domain& domain, std::span<const doub
   for (const double p : plane)
     out.flux_balance = std::max(out.flux_balance, std::abs(p - I_hat) / std::abs(I_hat));
 
+  if (!options.current_planes.empty()) {
+    out.plane_currents = empty_plane_maps(domain.grid(), a, options.current_planes);
+    collect_plane_currents(
+        domain.comm(), domain.grid(), own, a, out.plane_currents,
+        [&](const mesh::Index3& f) {
+          const double t = faces.at(a, f[0], f[1], f[2]);
+          return t != 0.0 ? t * face_drop(faces, phi, a, f, n[a]) * h : 0.0;
+        },
+        [&](const mesh::Index3& f) { return faces.at(a, f[0], f[1], f[2]) != 0.0; });
+  }
   if (options.keep_fields) {
     out.potential = owned_values(x);
     cell_current_density(own, dim, h, [&](int b_axis, const mesh::Index3& f) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "solver/grid/connected_components.hpp"
+#include "solver/grid/plane_currents.hpp"
 #include "solver/conduction/system.hpp"
 #include "solver/grid/domain.hpp"
 #include "solver/multigrid/hierarchy.hpp"
@@ -39,6 +40,9 @@ struct ConductivityOptions {
   double accuracy = 0.0;
   StoppingTest stopping = StoppingTest::energy;
   MatrixFreeSettings matrix_free{};
+  /// Cross-sections (face planes 0..N_a along axis) whose face currents are returned in
+  /// ConductivityResult::plane_currents (current uniformity, spec §5.5); empty = none.
+  std::vector<int> current_planes;
 };
 
 struct ConductivityResult {
@@ -62,6 +66,11 @@ struct ConductivityResult {
   std::vector<std::uint8_t> active;
   /// Cell-averaged current density, 3 per owned cell (keep_fields), in [sigma] * V / m.
   std::vector<double> current_density;
+  /// Face currents T_f h (phi_L - phi_R) on options.current_planes, in the unit of `current`; on
+  /// the electrodes T_f = 2 sigma_cell with the electrode value on the face (the fluxes the solve
+  /// balanced). Their sum over plane 0 is the inlet current (with the energy stopping test
+  /// `current` is the energy estimate instead, equal to it within `accuracy`).
+  PlaneCurrentMaps plane_currents;
   [[nodiscard]] double inactive_fraction() const noexcept { return components.inactive_fraction(); }
 };
 

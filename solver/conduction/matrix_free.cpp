@@ -351,6 +351,16 @@ ConductivityResult solve_mf(const Domain& domain, CellSigma sigma, std::vector<d
   out.current = energy_stop ? d.energy * h : d.I_hat * h;
   out.flux_balance = d.flux_balance;
 
+  if (!options.current_planes.empty()) {
+    out.plane_currents = empty_plane_maps(domain.grid(), a, options.current_planes);
+    const GhostedView<const double> phi(H.ghosted_fine(x), F.ghosted, 1);
+    const auto t_of = [&](const mesh::Index3& f) { return F.face(a, F.face_box[a].offset(f[0], f[1], f[2])); };
+    collect_plane_currents(
+        domain.comm(), domain.grid(), own, a, out.plane_currents,
+        [&](const mesh::Index3& f) { return t_of(f) != 0.0 ? t_of(f) * face_drop(F, phi, a, f) * h : 0.0; },
+        [&](const mesh::Index3& f) { return t_of(f) != 0.0; });
+    H.restore_ghosted_fine();
+  }
   if (options.keep_fields) {
     out.potential = owned_values(x);
     const GhostedView<const double> phi(H.ghosted_fine(x), F.ghosted, 1);

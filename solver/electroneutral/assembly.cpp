@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <cmath>
+#include <utility>
 
 #include "physics/butler_volmer.hpp"
 #include "solver/nonlinear/block_rows.hpp"
@@ -59,7 +60,10 @@ class Sweep {
       if (f.own_L >= 0) cur[3 * f.own_L + f.axis] += 0.5 * current;
       if (f.own_R >= 0) cur[3 * f.own_R + f.axis] += 0.5 * current;
     }
-    if (f.axis == ta_ && f.own_L >= 0) ctx_.diag.cross_section[static_cast<std::size_t>(f.upper[ta_])] += current;
+    if (f.axis == ta_ && f.own_L >= 0) {
+      ctx_.diag.cross_section[static_cast<std::size_t>(f.upper[ta_])] += current;
+      record_plane(f.upper, current, conducts(f));
+    }
     if constexpr (WithJacobian) {
       Block dL{}, dR{};
       for (int q = 0; q < 2; ++q) {
@@ -140,6 +144,27 @@ class Sweep {
     const double i_dir = e == 1 ? out[0] - out[1] : -(out[0] - out[1]);  // current in +axis
     if (t_.cell_current) t_.cell_current[3 * b.cell.own + ua] += 0.5 * i_dir;
     dg.cross_section[static_cast<std::size_t>(e == 1 ? n_ta_ : 0)] += i_dir;
+    if (dg.planes) {
+      mesh::Index3 f = b.cell.index;
+      f[ta_] = e == 1 ? n_ta_ : 0;
+      record_plane(f, i_dir, bc.kind != ElectrodeKind::blocking && ctx_.Dp[ua][g] > 0.0);
+    }
+  }
+
+  // Current in +axis direction through the face with global index f, when its plane is requested.
+  void record_plane(const mesh::Index3& f, double current, bool conducting) {
+    Diagnostics& dg = ctx_.diag;
+    if (!dg.planes || !t_.cell_current) return;
+    const int slot = dg.plane_slot[static_cast<std::size_t>(f[ta_])];
+    if (slot < 0) return;
+    const std::size_t o = plane_offset(d_.grid(), ta_, f);
+    dg.planes->current[static_cast<std::size_t>(slot)][o] = current;
+    dg.planes->conducting[static_cast<std::size_t>(slot)][o] = conducting ? 1 : 0;
+  }
+  // Both sides carry some species along the face normal (the face is open).
+  bool conducts(const Face& f) const {
+    const auto a = static_cast<std::size_t>(f.axis);
+    return (ctx_.Dp[a][f.L] > 0.0 && ctx_.Dp[a][f.R] > 0.0) || (ctx_.Dm[a][f.L] > 0.0 && ctx_.Dm[a][f.R] > 0.0);
   }
 
   // Every face of c has been visited: cell-local terms, then the rows.
@@ -303,7 +328,19 @@ void Context::transient_variable(const double* mu_owned, double* C) const {
 
 void collect_result(Context& ctx, Vec x, ElectroneutralResult& out) {
   const Domain& d = *ctx.domain;
+  PlaneCurrentMaps planes;
+  if (!ctx.input.current_planes.empty()) {
+    const int ta = d.transport_axis();
+    planes = empty_plane_maps(d.grid(), ta, ctx.input.current_planes);
+    ctx.diag.plane_slot.assign(static_cast<std::size_t>(d.grid().n_cells[ta]) + 1, -1);
+    for (std::size_t q = 0; q < planes.planes.size(); ++q)
+      ctx.diag.plane_slot[static_cast<std::size_t>(planes.planes[q])] = static_cast<int>(q);
+    ctx.diag.planes = &planes;
+  }
   const assembly::StateEvaluation s(ctx, x, &out.current, "electroneutral: final state is unphysical (overflow or NaN)");
+  ctx.diag.planes = nullptr;
+  if (!planes.empty()) reduce_plane_maps(d.comm(), planes);
+  out.plane_currents = std::move(planes);
   out.mu_plus.clear();
   out.mu_minus.clear();
   out.c_plus.clear();

@@ -28,6 +28,10 @@ struct Diagnostics {
   std::array<double, 2> kinetic_conductance{};
   double inventory = 0.0;
   std::vector<double> cross_section;                      // N_axis + 1 faces
+  // Final evaluation only (collect_result): face currents of the requested planes, and the map of
+  // each face plane 0..N_axis to its entry (-1: not requested).
+  PlaneCurrentMaps* planes = nullptr;
+  std::vector<int> plane_slot;
 };
 
 /// Anion inventory constraints of the steady problem when no face fixes mu- (spec §1.5, §4.5).

@@ -11,6 +11,7 @@
 
 #include "physics/butler_volmer.hpp"
 #include "solver/grid/domain.hpp"
+#include "solver/grid/plane_currents.hpp"
 
 namespace ionpath::solver {
 
@@ -42,6 +43,9 @@ struct ElectroneutralInput {
   /// the species balances, steady and transient alike (manufactured solutions); empty = none. With
   /// a source the anion inventory and the cross-section currents are no longer conserved.
   std::span<const double> source = {};
+  /// Cross-sections normal to the transport axis (face planes 0..N) whose face currents N+ - N-
+  /// are returned in ElectroneutralResult::plane_currents (current uniformity); empty = none.
+  std::vector<int> current_planes = {};
 };
 
 struct ElectroneutralResult {
@@ -55,6 +59,9 @@ struct ElectroneutralResult {
   /// Current in +axis direction through every cross-section normal to the transport axis: entry
   /// k is the face below cell layer k (0 = low electrode, N = high electrode).
   std::vector<double> cross_section_current;
+  /// Face currents N+ - N- (units F N0 L0^2 per face) on input.current_planes, from the final
+  /// state's face fluxes; at an ideal_li or butler_volmer electrode the Li+ flux alone.
+  PlaneCurrentMaps plane_currents;
   /// Metal potential / V_T of each electrode: prescribed for ideal_li / butler_volmer, the mean
   /// face value of mu+ for uniform_flux (ideal kinetics), 0 otherwise.
   double electrode_potential_low = 0.0, electrode_potential_high = 0.0;
