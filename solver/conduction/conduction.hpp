@@ -42,7 +42,7 @@ struct ConductivityOptions {
   MatrixFreeSettings matrix_free{};
   /// Cross-sections (face planes 0..N_a along axis) whose face currents are returned in
   /// ConductivityResult::plane_currents (current uniformity, spec §5.5); empty = none.
-  std::vector<int> current_planes;
+  std::vector<int> current_planes{};
 };
 
 struct ConductivityResult {
