@@ -118,6 +118,37 @@ def section_tortuosity(out, measured, electrolytes):
     return lines + [""]
 
 
+def section_uniformity(out, measured, electrolytes):
+    head = ["## Current uniformity at the electrode", "",
+            "Normal current density on every face cell of the low electrode from the conduction solution (ideal "
+            "electrodes: the upper limit of non-uniformity), then box-averaged over w × w windows (docs/experiments.md). "
+            "CV = standard deviation / mean; A50 = smallest area fraction carrying half the current (0.5 = uniform). "
+            "Wa = σ_eff (V_T/i0)/ℓ ≫ 1 means Butler–Volmer kinetics would flatten the current below the scale ℓ.", ""]
+    rows, scales = {}, []
+    for e in electrolytes:
+        s = summary(os.path.join(out, "uniformity", e))
+        if s is None:
+            continue
+        rows[e] = {sc["scale"]: sc for sc in s["scales"]}
+        rows[e]["_wa"] = s.get("wagner_number")
+        for sc in s["scales"]:
+            if sc["scale"] not in scales:
+                scales.append(sc["scale"])
+    if not rows:
+        return head[:2] + ["Not run (see the stage table).", ""]
+    lines = head + ["| scale | " + " | ".join("%s CV / max÷mean / A50" % measured[e]["name"] for e in rows) + " |",
+                    "|---|" + "---|" * len(rows)]
+    for sc in scales:
+        cells = []
+        for e in rows:
+            f = rows[e].get(sc, {}).get("full_face")
+            cells.append("%.3f / %.2f / %.3f" % (f["cv"], f["max_over_mean"], f["a50"]) if f else "—")
+        lines.append("| %s | %s |" % (sc, " | ".join(cells)))
+    lines += ["", "Wagner numbers: " + ", ".join("%s %.0f" % (measured[e]["name"], rows[e]["_wa"]) for e in rows
+                                                 if isinstance(rows[e]["_wa"], (int, float))) + ".", ""]
+    return lines
+
+
 def section_resolution(out, measured, electrolytes):
     lines = ["## Resolution study", "",
              "The same box at voxel size h/2 and 2h. A number is called converged when |x(h) − x(h/2)| is below 2 % of "
@@ -176,6 +207,7 @@ def write(out, args, stages, total_s, measured, electrolytes, params):
     lines += ["| **total** | | **%.1f** | |" % total_s, ""]
     lines += section_sigma_tplus(out, measured, electrolytes, params)
     lines += section_tortuosity(out, measured, electrolytes)
+    lines += section_uniformity(out, measured, electrolytes)
     lines += section_resolution(out, measured, electrolytes)
     lines += section_paraview(out)
     path = os.path.join(out, "report.md")

@@ -125,6 +125,14 @@ class Pipeline:
                      "--set", "experiment.axes=[x,y,z]", "--output", os.path.join(self.out, "tortuosity", e),
                      log=os.path.join(self.out, "logs", "tortuosity_%s.log" % e))
 
+    def uniformity(self):
+        if not self.has_experiment("current_uniformity"):
+            raise NotAvailable("ionpath has no current_uniformity experiment")
+        for e in ELECTROLYTES:
+            self.run("run", self.config(e), *self.grid_overrides(e), *self.param_args(), "--set",
+                     "experiment.type=current_uniformity", "--output", os.path.join(self.out, "uniformity", e),
+                     log=os.path.join(self.out, "logs", "uniformity_%s.log" % e))
+
     def resolution_study(self):
         for e in ELECTROLYTES:
             for label, scale in (("h_half", 0.5), ("h_double", 2.0)):
@@ -154,6 +162,7 @@ class Pipeline:
         self.stage("calibration", self.calibrate)
         self.stage("sigma and t+ of the three electrolytes", self.sigma_tplus)
         self.stage("tortuosity and anisotropy (x, y, z)", self.tortuosity)
+        self.stage("electrode-current uniformity", self.uniformity)
         self.stage("resolution study (h/2, 2h)", self.resolution_study)
         self.stage("ParaView renders", self.paraview)
         total = time.monotonic() - t0

@@ -47,6 +47,10 @@ with open(os.path.join(out, "tortuosity", "aligned_mmt", "summary.json")) as f:
 sx, sz = (10.0 * axes[k]["effective"]["sigma_eff_S_m"] for k in "xz")
 check(sx < sigma["pure_gel"] and sz > sx, "aligned anisotropy lost: sigma_x %.4f, sigma_z %.4f mS/cm" % (sx, sz))
 check(any(f.startswith("paraview_") for f in os.listdir(os.path.join(out, "figures"))), "no ParaView image")
+# Uniform current on the homogeneous gel (spec §8 item 4: CV = 0), the walls concentrate it.
+u = {e: {sc["scale"]: sc for sc in axis0(os.path.join("uniformity", e))["scales"]} for e in ("pure_gel", "aligned_mmt")}
+check(u["pure_gel"]["face"]["full_face"]["cv"] < 1e-9, "pure gel electrode current not uniform")
+check(u["aligned_mmt"]["face"]["full_face"]["cv"] > 0.1, "aligned walls do not concentrate the current")
 check("## Resolution study" in report and "failed |" not in report.split("## Resolution study")[1].split("##")[0],
       "resolution study missing or incomplete")
 
