@@ -63,6 +63,8 @@ int run(const TortuosityOptions& o, const RunContext& ctx) {
   t.image.label_map_name = "--sigma";
   for (const auto& entry : o.sigma) {
     const auto [v, s] = parse_sigma(entry);
+    if (t.sigma_of_value.count(v))
+      throw CLI::ValidationError("--sigma", "image value " + std::to_string(v) + " is given twice");
     t.sigma_of_value[v] = s;
     t.image.label_map.emplace_back(v, "value_" + std::to_string(v));
   }
@@ -99,7 +101,7 @@ void add_tortuosity_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<TortuosityOptions>();
   cmd->add_option("image", o->image, "segmented image (raw, TIFF stack or HDF5)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--format", o->format, "raw | tiff | hdf5")->check(CLI::IsMember({"raw", "tiff", "hdf5"}));
-  cmd->add_option("--shape", o->shape, "raw: NX NY NZ")->expected(3);
+  cmd->add_option("--shape", o->shape, "raw: NX NY NZ")->expected(3)->check(CLI::Range(1, 1 << 30));
   cmd->add_option("--dtype", o->dtype, "raw: uint8 | uint16")->check(CLI::IsMember({"uint8", "uint16"}));
   cmd->add_option("--byte-order", o->byte_order, "raw: little | big")->check(CLI::IsMember({"little", "big"}));
   cmd->add_option("--axis-order", o->axis_order, "raw: xyz (x fastest) | zyx")->check(CLI::IsMember({"xyz", "zyx"}));

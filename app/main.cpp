@@ -9,11 +9,16 @@
 #include <exception>
 #include <iostream>
 #include <string_view>
+#include <tuple>
+#include <utility>
 
 #include "app/commands.hpp"
 #include "app/petsc_session.hpp"
+#include "app/run_ending.hpp"
 #include "io/image_import.hpp"
 #include "io/versions.hpp"
+#include "mesh/generate.hpp"
+#include "study/run_plan.hpp"
 #include "ionpath/build_info.hpp"
 #include "solver/petsc/versions.hpp"
 
@@ -84,7 +89,6 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? exit_ok : exit_bad_input;
   }
 
-  int status = exit_ok;
   try {
     PetscSession petsc(args.petsc);
     if (version) {
@@ -95,17 +99,26 @@ int main(int argc, char** argv) {
       if (petsc.rank() == 0) std::cout << app.help();
       return exit_bad_input;
     }
-    status = action(RunContext{petsc.rank(), petsc.n_ranks(), joined(args.cli) +
-                                                                   (args.petsc.empty() ? "" : " -- " + joined(args.petsc))});
-  } catch (const CLI::Error& e) {  // an option checked once PETSc is up (e.g. tortuosity --sigma)
-    std::cerr << "ionpath: " << e.what() << "\n";
-    return exit_bad_input;
-  } catch (const ionpath::io::ImageError& e) {
-    std::cerr << "ionpath: input error: " << e.what() << "\n";
-    return exit_bad_input;
-  } catch (const std::exception& e) {
+    int status = exit_ok;
+    std::string error;  // this rank's message; every rank ends through end_run_on_all_ranks
+    try {
+      status = action(RunContext{petsc.rank(), petsc.n_ranks(),
+                                 joined(args.cli) + (args.petsc.empty() ? "" : " -- " + joined(args.petsc))});
+    } catch (const CLI::Error& e) {  // an option checked once PETSc is up (e.g. tortuosity --sigma)
+      std::tie(status, error) = std::pair{exit_bad_input, std::string("ionpath: ") + e.what()};
+    } catch (const ionpath::io::ImageError& e) {
+      std::tie(status, error) = std::pair{exit_bad_input, std::string("ionpath: input error: ") + e.what()};
+    } catch (const ionpath::mesh::GenerationLimitError& e) {
+      std::tie(status, error) =
+          std::pair{exit_bad_input, "ionpath: input error: key '" + e.key() + "': " + e.what()};
+    } catch (const ionpath::study::ResourceRefusal& e) {
+      std::tie(status, error) = std::pair{exit_bad_input, std::string("ionpath: refused: ") + e.what()};
+    } catch (const std::exception& e) {
+      std::tie(status, error) = std::pair{exit_failure, std::string("ionpath: error: ") + e.what()};
+    }
+    return end_run_on_all_ranks(petsc.ending_comm(), status, error, error_grace_seconds());
+  } catch (const std::exception& e) {  // PETSc did not start
     std::cerr << "ionpath: error: " << e.what() << "\n";
     return exit_failure;
   }
-  return status;
 }

@@ -14,9 +14,13 @@ PetscSession::PetscSession(const std::vector<std::string>& petsc_args) {
   if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) throw std::runtime_error("PetscInitialize failed");
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank_);
   MPI_Comm_size(PETSC_COMM_WORLD, &n_ranks_);
+  MPI_Comm_dup(PETSC_COMM_WORLD, &ending_comm_);
 }
 
-PetscSession::~PetscSession() { PetscFinalize(); }
+PetscSession::~PetscSession() {
+  MPI_Comm_free(&ending_comm_);
+  PetscFinalize();
+}
 
 SplitArgs split_petsc_args(int argc, char** argv) {
   SplitArgs out;

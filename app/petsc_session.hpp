@@ -17,12 +17,15 @@ class PetscSession {
 
   [[nodiscard]] int rank() const noexcept { return rank_; }
   [[nodiscard]] int n_ranks() const noexcept { return n_ranks_; }
+  /// A duplicate of PETSC_COMM_WORLD used only to end the run (app/run_ending.hpp).
+  [[nodiscard]] MPI_Comm ending_comm() const noexcept { return ending_comm_; }
 
  private:
   std::vector<std::string> storage_;
   std::vector<char*> argv_;
   int rank_ = 0;
   int n_ranks_ = 1;
+  MPI_Comm ending_comm_ = MPI_COMM_NULL;
 };
 
 /// Splits argv at the first "--": the part before goes to CLI11, the part after to PETSc.

@@ -120,6 +120,20 @@ void throw_if_any_rank_failed(const std::string& local_error, MPI_Comm comm, lon
   throw std::runtime_error(message);
 }
 
+void on_rank0_collectively(MPI_Comm comm, const std::function<void()>& write) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::string error;
+  if (rank == 0) {
+    try {
+      write();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  throw_if_any_rank_failed(error, comm);
+}
+
 std::string collective_tag(MPI_Comm comm) {
   long long pid = ::getpid();
   MPI_Bcast(&pid, 1, MPI_LONG_LONG, 0, comm);

@@ -52,6 +52,11 @@ void write_text_atomically(const std::filesystem::path& final_path, const std::s
 /// rank), so all ranks report the same cause.
 void throw_if_any_rank_failed(const std::string& local_error, MPI_Comm comm, long long key = 0);
 
+/// Collective. Rank 0 runs `write` (a file only rank 0 writes, e.g. summary.json or a .pvd); if it
+/// throws, every rank of `comm` throws the same std::runtime_error, so no rank goes on alone into
+/// a collective call that would wait for rank 0 forever.
+void on_rank0_collectively(MPI_Comm comm, const std::function<void()>& write);
+
 /// Collective. Rank 0's process id, so that every rank names the temporaries of a shared file set
 /// alike (a parallel HDF5 file is created by all ranks under one temporary name).
 [[nodiscard]] std::string collective_tag(MPI_Comm comm);

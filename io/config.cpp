@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "io/config_reader.hpp"
+#include "mesh/generate.hpp"
 #include "physics/constants.hpp"
 #include "physics/scales.hpp"
 
@@ -96,9 +97,11 @@ mesh::ImageParams read_image(MapReader r) {
       r.context().fail(labels.IsDefined() ? labels : r.node(), r.key_path("labels"), "expected a map of image values to phase names");
     for (const auto& kv : labels) {
       int value = 0;
-      if (!YAML::convert<int>::decode(kv.first, value) || value < 0 || value > 65535)
-        r.context().fail(kv.first, r.key_path("labels"), "image value '" + kv.first.Scalar() + "' must be an integer 0..65535");
-      im.label_map.emplace_back(value, kv.second.as<std::string>());
+      if (!kv.first.IsScalar() || !YAML::convert<int>::decode(kv.first, value) || value < 0 || value > 65535)
+        r.context().fail(kv.first, r.key_path("labels"), "image value '" + (kv.first.IsScalar() ? kv.first.Scalar() : std::string("a collection")) + "' must be an integer 0..65535");
+      if (!kv.second.IsScalar())
+        r.context().fail(kv.second, r.key_path("labels"), "the phase name of image value " + kv.first.Scalar() + " must be a name, not a " + (kv.second.IsMap() ? "map" : kv.second.IsSequence() ? "list" : "null"));
+      im.label_map.emplace_back(value, kv.second.Scalar());
     }
   }
   r.finish();
@@ -158,19 +161,6 @@ physics::PhaseMaterial default_material(const std::string& name, const physics::
   return m;
 }
 
-physics::TemperatureDependence read_temperature(MapReader t, physics::TemperatureDependence d) {
-  d.law = static_cast<physics::TemperatureLaw>(
-      t.choice("law", {"constant", "arrhenius", "vtf"}, static_cast<int>(d.law), "D(T) law"));
-  d.activation_energy_J_mol = t.number("activation_energy_J_mol", d.activation_energy_J_mol, non_negative, "Arrhenius E_a (J/mol)");
-  d.vtf_B_K = t.number("vtf_B_K", d.vtf_B_K, positive, "VTF pseudo-activation B (K)");
-  d.vtf_T0_K = t.number("vtf_T0_K", d.vtf_T0_K, non_negative, "VTF T0 (K)");
-  d.reference_temperature_K = t.number("reference_temperature_K", d.reference_temperature_K, positive, "T_ref of D_ref (K)");
-  d.prefactor_T_power = t.number("prefactor_T_power", d.prefactor_T_power, Range{-5.0, 5.0},
-                                 "n of a (T/T_ref)^n factor on D; a conductivity law sigma ~ T^m exp(...) is n = m + 1 (spec §1.8)");
-  t.finish();
-  return d;
-}
-
 physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, const physics::Electrolyte& e) {
   const auto sigma = r.optional_number("sigma_S_m", non_negative, "bulk conductivity (S/m), with t_plus, instead of D's");
   const auto t_plus = r.optional_number("t_plus", Range{0.0, 1.0}, "Li+ transference number (with sigma_S_m)");
@@ -201,13 +191,16 @@ physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, cons
                                              "Sigma+ of internal polymer-MMT interfaces (S, spec §1.1)");
   m.internal_interface_area_1_m = r.number("internal_interface_area_1_m", m.internal_interface_area_1_m, non_negative,
                                            "interface area per volume a_v inside the phase (1/m); wall ~ 9e8");
-  m.temperature = read_temperature(r.child("temperature", "temperature dependence of D (spec §1.8)"), m.temperature);
-  bool anion_own_law = false;
-  const auto anion = read_temperature(
-      r.child("anion_temperature", "the anion's D(T) when it differs from `temperature` (same keys; default: that law)",
-              &anion_own_law),
-      m.temperature);
-  if (anion_own_law) m.anion_temperature = anion;
+  MapReader t = r.child("temperature", "temperature dependence of D (spec §1.8)");
+  m.temperature.law = static_cast<physics::TemperatureLaw>(
+      t.choice("law", {"constant", "arrhenius", "vtf"}, 1, "D(T) law"));
+  m.temperature.activation_energy_J_mol =
+      t.number("activation_energy_J_mol", m.temperature.activation_energy_J_mol, non_negative, "Arrhenius E_a (J/mol)");
+  m.temperature.vtf_B_K = t.number("vtf_B_K", m.temperature.vtf_B_K, positive, "VTF pseudo-activation B (K)");
+  m.temperature.vtf_T0_K = t.number("vtf_T0_K", m.temperature.vtf_T0_K, non_negative, "VTF T0 (K)");
+  m.temperature.reference_temperature_K =
+      t.number("reference_temperature_K", m.temperature.reference_temperature_K, positive, "T_ref of D_ref (K)");
+  t.finish();
   r.finish();
   return m;
 }
@@ -394,6 +387,23 @@ void check_model(const RunConfig& c, const MapReader& r) {
   }
 }
 
+// In-range values whose combination would make a generator run away fail at their key.
+void check_generation_bounds(const RunConfig& c, const MapReader& r) {
+  try {
+    mesh::check_generation_bounds(c.grid, c.geometry);
+  } catch (const mesh::GenerationLimitError& e) {
+    YAML::Node at = r.node();
+    std::stringstream parts(e.key());
+    for (std::string part; std::getline(parts, part, '.');) {  // the key, or its deepest given parent
+      const YAML::Node here = at;  // const lookup: never inserts the key
+      const YAML::Node next = here.IsMap() ? here[part] : YAML::Node(YAML::NodeType::Undefined);
+      if (!next.IsDefined()) break;
+      at = next;
+    }
+    r.context().fail(at, e.key(), e.what());
+  }
+}
+
 RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node resolved) {
   RunConfig c;
   MapReader r(root, "", ctx, resolved);
@@ -402,6 +412,7 @@ RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node reso
   if (seed != std::floor(seed)) ctx.fail(r.at("seed"), "seed", "expected an integer");
   c.geometry = read_geometry(r.child("geometry", "the microstructure"), c.grid);
   c.geometry.seed = static_cast<std::uint64_t>(seed);
+  if (!r.documenting()) check_generation_bounds(c, r);
   MapReader e = r.child("electrolyte", "salt and temperature");
   c.electrolyte.salt_concentration_mol_m3 = e.number("salt_concentration_mol_m3", 390.0, positive, "gel salt concentration c0 (mol/m3)");
   c.electrolyte.temperature_K = e.number("temperature_K", physics::reference_temperature_K, positive, "temperature (K)");
@@ -434,10 +445,14 @@ RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node reso
   if (petsc.IsDefined() && !petsc.IsNull()) {
     if (!petsc.IsMap()) ctx.fail(petsc, "petsc_options", "expected a map of option names to values");
     for (const auto& kv : petsc) {
-      std::string key = kv.first.as<std::string>();
+      if (!kv.first.IsScalar()) ctx.fail(kv.first, "petsc_options", "an option name must be a plain name");
+      std::string key = kv.first.Scalar();
       if (key.starts_with("-")) key.erase(0, 1);
       if (!kv.second.IsScalar() && !kv.second.IsNull()) ctx.fail(kv.second, "petsc_options." + key, "expected a scalar value");
       c.petsc_options.emplace_back(key, kv.second.IsNull() ? "" : kv.second.Scalar());
+      const YAML::Mark m = kv.first.Mark();  // no position for keys made by --set
+      c.petsc_option_locations[key] =
+          ctx.file + (m.line < 0 ? "" : ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1));
     }
   }
   r.finish();

@@ -3,6 +3,7 @@
 /// in every dimensional key's name). Nothing below io/ sees YAML. docs/config.md is generated from
 /// the same reader code (config_reference_markdown), so the reference cannot drift.
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -96,6 +97,7 @@ struct RunConfig {
   ExperimentConfig experiment;
   OutputConfig output;
   std::vector<std::pair<std::string, std::string>> petsc_options;  ///< in file order, no leading '-'
+  std::map<std::string, std::string> petsc_option_locations;  ///< key -> "file:line:col" (for errors)
   std::string resolved_yaml;      ///< the full configuration after defaults and overrides
   /// Material of a named phase; throws std::out_of_range when absent.
   [[nodiscard]] const physics::PhaseMaterial& phase(const std::string& name) const;

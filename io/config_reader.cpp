@@ -58,6 +58,9 @@ MapReader::MapReader(const YAML::Node& node, std::string path, const ParseContex
   if (node_.IsMap()) {  // yaml-cpp keeps duplicate keys: reject them here
     std::set<std::string> seen;
     for (const auto& kv : node_) {
+      if (!kv.first.IsScalar())  // every later as<std::string>() of a key relies on this check
+        ctx_.fail(kv.first, path_.empty() ? "<root>" : path_,
+                  std::string("a key must be a plain name, not a ") + (kv.first.IsMap() ? "map" : kv.first.IsSequence() ? "list" : "null"));
       const auto key = kv.first.as<std::string>();
       if (!seen.insert(key).second) ctx_.fail(kv.first, key_path(key), "duplicate key");
     }

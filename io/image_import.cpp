@@ -3,6 +3,8 @@
 #include <tiffio.h>
 
 #include <array>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -100,6 +102,34 @@ struct TiffCloser {
 };
 using TiffPtr = std::unique_ptr<TIFF, TiffCloser>;
 
+// libtiff reports a damaged or truncated stack only through its error handler (and then counts
+// the pages it could reach: 8 of 16 read as a shorter volume). While one of these is alive,
+// libtiff's errors are collected instead of printed, and check() turns them into an exception.
+class TiffErrors {
+ public:
+  TiffErrors() : previous_(TIFFSetErrorHandler(&TiffErrors::collect)) { messages().clear(); }
+  ~TiffErrors() { TIFFSetErrorHandler(previous_); }
+  TiffErrors(const TiffErrors&) = delete;
+  TiffErrors& operator=(const TiffErrors&) = delete;
+  void check(const std::string& path) const {
+    if (!messages().empty())
+      throw std::runtime_error(path + ": damaged or truncated TIFF (libtiff: " + messages() + ")");
+  }
+
+ private:
+  static std::string& messages() {
+    static std::string m;
+    return m;
+  }
+  static void collect(const char* module, const char* fmt, va_list ap) {
+    char buf[512];
+    std::vsnprintf(buf, sizeof buf, fmt, ap);
+    if (messages().size() < 400)
+      messages().append(messages().empty() ? "" : "; ").append(module ? std::string(module) + ": " : "").append(buf);
+  }
+  TIFFErrorHandler previous_;
+};
+
 TiffPtr open_tiff(const std::string& path) {
   TIFFSetWarningHandler(nullptr);  // unknown private tags of microscope software are harmless
   TiffPtr t(TIFFOpen(path.c_str(), "r"));
@@ -108,8 +138,10 @@ TiffPtr open_tiff(const std::string& path) {
 }
 
 std::vector<unsigned> read_tiff(const mesh::ImageParams& image, const mesh::Grid& grid, const mesh::Box& box) {
+  const TiffErrors errors;
   const auto tif = open_tiff(image.path);
   const int pages = TIFFNumberOfDirectories(tif.get());
+  errors.check(image.path);
   if (pages != grid.n_cells[2])
     throw std::runtime_error(image.path + ": TIFF stack has " + std::to_string(pages) +
                              " pages, expected nz = " + std::to_string(grid.n_cells[2]));
@@ -146,6 +178,7 @@ std::vector<unsigned> read_tiff(const mesh::ImageParams& image, const mesh::Grid
         values[box.offset(i, j, k)] = v;
       }
     }
+    errors.check(page);
   }
   return values;
 }
@@ -169,6 +202,8 @@ void rethrow_as_image_error(F&& agree) {
     throw ImageError(e.what());
   }
 }
+
+mesh::Index3 probe_shape(const mesh::ImageParams& image);
 
 }  // namespace
 
@@ -223,16 +258,31 @@ mesh::LabelBlock import_image_block(const mesh::ImageParams& image, const mesh::
 }
 
 mesh::Index3 probe_image_shape(const mesh::ImageParams& image) {
+  try {
+    return probe_shape(image);
+  } catch (const ImageError&) {
+    throw;
+  } catch (const std::runtime_error& e) {  // every rank probes alike: bad input, not a failure
+    throw ImageError(e.what());
+  }
+}
+
+namespace {
+mesh::Index3 probe_shape(const mesh::ImageParams& image) {
   if (image.format == mesh::ImageFormat::hdf5) return hdf5_dataset_shape(image.path, image.dataset);
   if (image.format == mesh::ImageFormat::tiff) {
+    const TiffErrors errors;
     const auto tif = open_tiff(image.path);
     uint32_t w = 0, h = 0;
     TIFFGetField(tif.get(), TIFFTAG_IMAGEWIDTH, &w);
     TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &h);
-    return {int(w), int(h), static_cast<int>(TIFFNumberOfDirectories(tif.get()))};
+    const int pages = static_cast<int>(TIFFNumberOfDirectories(tif.get()));
+    errors.check(image.path);
+    return {int(w), int(h), pages};
   }
   throw std::runtime_error(image.path + ": raw images carry no shape; give grid.n_cells");
 }
+}  // namespace
 
 std::optional<double> probe_image_voxel_size_m(const mesh::ImageParams& image) {
   if (image.format != mesh::ImageFormat::hdf5) return std::nullopt;

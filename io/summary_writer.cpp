@@ -9,12 +9,6 @@
 namespace ionpath::io {
 namespace {
 
-bool is_rank0(MPI_Comm comm) {
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  return rank == 0;
-}
-
 // Multi-line values (the resolved YAML) become one comment line each.
 void comment(std::ostringstream& out, const std::string& key, const std::string& value) {
   if (value.find('\n') == std::string::npos) {
@@ -43,8 +37,7 @@ std::string cell_text(const CsvCell& cell) {
 }  // namespace
 
 void write_json(const std::filesystem::path& file, const nlohmann::json& j, MPI_Comm comm) {
-  if (!is_rank0(comm)) return;
-  write_text_atomically(file, j.dump(2) + "\n");
+  on_rank0_collectively(comm, [&] { write_text_atomically(file, j.dump(2) + "\n"); });
 }
 
 std::string csv_column_name(const CsvColumn& column) {
@@ -94,8 +87,7 @@ std::string csv_text(const std::vector<CsvColumn>& columns, const std::vector<st
 void write_csv(const std::filesystem::path& file, const std::vector<CsvColumn>& columns,
                const std::vector<std::vector<CsvCell>>& rows, const Provenance& provenance,
                const std::vector<std::string>& notes, MPI_Comm comm) {
-  if (!is_rank0(comm)) return;
-  write_text_atomically(file, csv_text(columns, rows, provenance, notes));
+  on_rank0_collectively(comm, [&] { write_text_atomically(file, csv_text(columns, rows, provenance, notes)); });
 }
 
 }  // namespace ionpath::io

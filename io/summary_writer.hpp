@@ -14,8 +14,8 @@
 
 namespace ionpath::io {
 
-/// Writes `j` pretty-printed (2 spaces) on rank 0 of `comm`; other ranks return at once. Not
-/// collective, so rank 0 may also call it alone.
+/// Writes `j` pretty-printed (2 spaces) on rank 0 of `comm`, atomically. Collective: a failure
+/// on rank 0 is thrown on every rank of `comm` (rank 0 alone passes MPI_COMM_SELF).
 void write_json(const std::filesystem::path& file, const nlohmann::json& j, MPI_Comm comm);
 
 /// A CSV column: its quantity name and unit; the header is `<name>_<unit suffix>`.
@@ -37,7 +37,7 @@ using CsvCell = std::variant<double, long long, std::string>;
 [[nodiscard]] std::string csv_text(const std::vector<CsvColumn>& columns, const std::vector<std::vector<CsvCell>>& rows,
                                    const Provenance& provenance, const std::vector<std::string>& notes = {});
 
-/// Writes csv_text(...) atomically on rank 0 of `comm`; not collective.
+/// Writes csv_text(...) atomically on rank 0 of `comm`; collective like write_json.
 void write_csv(const std::filesystem::path& file, const std::vector<CsvColumn>& columns,
                const std::vector<std::vector<CsvCell>>& rows, const Provenance& provenance,
                const std::vector<std::string>& notes, MPI_Comm comm);

@@ -145,15 +145,23 @@ void rasterise_aligned_walls(const Grid& grid, const GeometryParams& params, Lab
       const double by = rng.uniform() * grid.length_m(1);
       const double bz = grid.dimension() == 3 ? rng.uniform() * grid.length_m(2) : 0.5 * h;
       const double x0 = wall_centre(params, w, 0, kw), x1 = wall_centre(params, w, 0, kw + 1);
-      for (int k = b.lo[2]; k < b.hi[2]; ++k)
-        for (int j = b.lo[1]; j < b.hi[1]; ++j)
+      // Only the rows within the bridge's z window and y band are scanned (same cells as a full scan).
+      const bool three_d = grid.dimension() == 3;
+      const bool window = three_d && std::ceil(half / h) + 1.0 < grid.n_cells[2];  // else every row
+      const int reach_cells = window ? static_cast<int>(std::ceil(half / h)) + 1 : 0;
+      const int kc = static_cast<int>(std::floor(bz / h));
+      for (int k = window ? std::max(b.lo[2], kc - reach_cells) : b.lo[2];
+           k < (window ? std::min(b.hi[2], kc + reach_cells + 1) : b.hi[2]); ++k)
+        for (int j = b.lo[1]; j < b.hi[1]; ++j) {
+          const double dy = std::abs(std::remainder(centre_m(j, h) - by, grid.length_m(1)));
+          const double dz = three_d ? std::abs(centre_m(k, h) - bz) : 0.0;
+          if (dy > half || dz > half) continue;
           for (int i = b.lo[0]; i < b.hi[0]; ++i) {
             double x = centre_m(i, h);
             if (w.periodic_x) x = x0 + std::remainder(x - x0, w.length_x);
-            const double dy = std::abs(std::remainder(centre_m(j, h) - by, grid.length_m(1)));
-            const double dz = grid.dimension() == 3 ? std::abs(centre_m(k, h) - bz) : 0.0;
-            if (x >= x0 && x <= x1 && dy <= half && dz <= half) grown.at(i, j, k) = phase::wall;
+            if (x >= x0 && x <= x1) grown.at(i, j, k) = phase::wall;
           }
+        }
     }
   }
   info.n_objects = static_cast<std::size_t>(w.n_walls);

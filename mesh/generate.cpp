@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numbers>
 #include <stdexcept>
@@ -41,14 +42,7 @@ GenerationInfo generate_platelets(const Grid& grid, const GeometryParams& params
   }
   info.target_clay_fraction = target;
   if (target <= 0.0) return info;
-  const int dim = grid.dimension();
-  const double h = grid.voxel_size_m;
-  const double volume = grid.length_m(0) * grid.length_m(1) * (dim == 3 ? grid.length_m(2) : h);
-  const double object_volume = dim == 3 ? (prm.shape == PlateletShape::disc ? std::numbers::pi / 4.0 : 1.0) *
-                                              prm.diameter_m * prm.diameter_m * prm.thickness_m
-                                        : prm.diameter_m * prm.thickness_m * h;
-  // Boolean-model estimate (overlaps allowed): phi = 1 - exp(-n v / V); then grow until reached.
-  auto estimate = static_cast<std::size_t>(std::ceil(-volume * std::log(1.0 - target) / object_volume));
+  const auto estimate = static_cast<std::size_t>(detail::platelet_estimate(grid, prm, target));
   std::size_t n_max = std::max<std::size_t>(8, estimate + estimate / 4 + 8);
   std::vector<std::uint32_t> first;
   std::vector<double> hist;
@@ -62,6 +56,19 @@ GenerationInfo generate_platelets(const Grid& grid, const GeometryParams& params
     if (covered / hist.back() >= target) break;
     if (attempt > 30) throw std::runtime_error("random platelets: target fraction not reachable");
     n_max *= 2;
+    if (static_cast<double>(n_max) > detail::platelet_object_limit(grid) ||
+        static_cast<double>(n_max) * detail::platelet_voxels_each(grid, prm) > generation_work_limit_of(grid)) {
+      char msg[480];
+      std::snprintf(msg, sizeof msg,
+                    "random platelets: %zu platelets cover only %.3g of the target fraction %.3g, and more would "
+                    "exceed the bound (objects <= voxels = %zu, voxel tests <= %.3g)%s",
+                    n_max / 2, covered / hist.back(), target, grid.n_total(), generation_work_limit_of(grid),
+                    prm.placement == PlacementKind::clustered && !wraps(params, 0)
+                        ? ": with placement clustered most children land outside the domain when cluster_radius_m "
+                          "is large against the box"
+                        : "");
+      throw GenerationLimitError("geometry.random_platelets.cluster_radius_m", msg);
+    }
   }
   // Smallest n whose fraction reaches the target; keep n-1 if that is closer.
   const double total = hist.back();
@@ -110,6 +117,7 @@ GeneratedBlock generate_block(const Grid& grid, const GeometryParams& params, co
                               const SumInPlace& sum) {
   if (std::holds_alternative<ImageParams>(params.structure))
     throw std::invalid_argument("image structures are read by io::import_image_block, not generated");
+  check_generation_bounds(grid, params);
   const int halo = shell_halo(grid, params.shell);
   LabelBlock grown(grow_box(grid, owned, halo, params), phase::gel);
   GenerationInfo info;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,30 @@
 #include "mesh/label_block.hpp"
 
 namespace ionpath::mesh {
+
+/// Parameters that are in range one by one but would make a generator run away (more objects
+/// than voxels, or more work than generation_work_limit): rejected before the work, with the
+/// reason and the key to change. Thrown alike on every rank (bad input, exit status 2).
+class GenerationLimitError : public std::invalid_argument {
+ public:
+  GenerationLimitError(const std::string& key, const std::string& message)
+      : std::invalid_argument(message), key_(key) {}
+  /// The dotted config key to change, e.g. geometry.aligned_walls.spacing_m.
+  [[nodiscard]] const std::string& key() const noexcept { return key_; }
+
+ private:
+  std::string key_;
+};
+
+/// Voxel-object tests a generator may spend: 2e9 (~10 s on this machine) or 256 per voxel,
+/// whichever is larger (sane structures need a few per voxel, whatever the grid size).
+inline constexpr double generation_work_limit = 2e9;
+inline constexpr double generation_work_per_voxel = 256.0;
+[[nodiscard]] double generation_work_limit_of(const Grid& grid) noexcept;
+
+/// Throws GenerationLimitError when `params` on `grid` would exceed the limits above. Cheap (no
+/// allocation); called by the config validation and again by generate_block.
+void check_generation_bounds(const Grid& grid, const GeometryParams& params);
 
 /// Sums a vector element-wise over all ranks, in place (serial: does nothing). mesh/ stays free
 /// of MPI; the solver layer passes an MPI_Allreduce.

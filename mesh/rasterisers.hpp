@@ -31,4 +31,11 @@ void rasterise_platelets(const Grid& grid, const GeometryParams& params, const s
 /// Watson concentration k with <P2> = S (3D) or <cos 2a> = S (2D); 0 for S = 0.
 [[nodiscard]] double watson_concentration(double S, int dimension);
 
+/// Boolean-model number of platelets for a volume fraction (overlaps allowed).
+[[nodiscard]] double platelet_estimate(const Grid& grid, const RandomPlateletsParams& prm, double target);
+/// Voxels of one platelet's bounding box (clipped to the grid).
+[[nodiscard]] double platelet_voxels_each(const Grid& grid, const RandomPlateletsParams& prm);
+/// Most platelets a generator places: the voxel count (at least 1000).
+[[nodiscard]] double platelet_object_limit(const Grid& grid);
+
 }  // namespace ionpath::mesh::detail

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "io/atomic_file.hpp"
 #include "io/summary_writer.hpp"
 #include "io/vtk_writer.hpp"
 
@@ -38,7 +39,7 @@ void write_fields(const Outputs& out, const Structure& s, const std::string& ste
   const io::FieldLayout layout{s.domain->grid(), s.domain->owned(), out.comm};
   if (out.what.vtk) {
     const std::string file = io::write_vtk(out.directory, stem, layout, fields);
-    if (out.is_root()) io::write_pvd(out.directory, stem, {{0.0, file}});
+    io::on_rank0_collectively(out.comm, [&] { io::write_pvd(out.directory, stem, {{0.0, file}}); });
   }
   if (out.what.hdf5)
     io::write_hdf5(out.directory / (stem + ".h5"), layout, fields, out.provenance,

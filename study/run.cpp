@@ -5,16 +5,22 @@
 #include <limits>
 #include <stdexcept>
 
+#include "io/result_folder.hpp"
 #include "io/summary_writer.hpp"
 #include "solver/petsc/deadline.hpp"
 #include "study/conductivity.hpp"
 #include "study/experiment.hpp"
+#include "study/run_plan.hpp"
 
 namespace ionpath::study {
 namespace {
 
 Outputs outputs_for(const io::RunConfig& config, const StudyOptions& options) {
   if (options.comm == MPI_COMM_NULL) throw std::invalid_argument("run_study: no communicator");
+  const auto moved = io::retire_earlier_results(config.output.directory, options.comm);
+  if (!moved.empty() && !options.quiet)
+    std::cout << "  moved " << moved.size() << " result(s) of an earlier run to "
+              << config.output.directory << "/stale/\n";
   return {config.output.directory, config.output, make_provenance(config, options.command_line, options.comm),
           options.comm};
 }
@@ -52,6 +58,7 @@ nlohmann::json scalar_results_json(const std::vector<io::ScalarResult>& scalars)
 
 
 void run_geometry(const io::RunConfig& config, const StudyOptions& options) {
+  refuse_if_too_big(plan_run(config, options.comm, true));
   const Outputs out = outputs_for(config, options);
   static_cast<void>(build_and_write(config, options, out));
   if (out.is_root() && !options.quiet)
@@ -59,6 +66,7 @@ void run_geometry(const io::RunConfig& config, const StudyOptions& options) {
 }
 
 nlohmann::json run_study(const io::RunConfig& config, const StudyOptions& options) {
+  refuse_if_too_big(plan_run(config, options.comm));
   const Outputs out = outputs_for(config, options);
   const ExperimentEntry& experiment = find_experiment(io::experiment_name(config.experiment.spec));
   const Structure s = build_and_write(config, options, out);
