@@ -161,6 +161,19 @@ physics::PhaseMaterial default_material(const std::string& name, const physics::
   return m;
 }
 
+physics::TemperatureDependence read_temperature(MapReader t, physics::TemperatureDependence d) {
+  d.law = static_cast<physics::TemperatureLaw>(
+      t.choice("law", {"constant", "arrhenius", "vtf"}, static_cast<int>(d.law), "D(T) law"));
+  d.activation_energy_J_mol = t.number("activation_energy_J_mol", d.activation_energy_J_mol, non_negative, "Arrhenius E_a (J/mol)");
+  d.vtf_B_K = t.number("vtf_B_K", d.vtf_B_K, positive, "VTF pseudo-activation B (K)");
+  d.vtf_T0_K = t.number("vtf_T0_K", d.vtf_T0_K, non_negative, "VTF T0 (K)");
+  d.reference_temperature_K = t.number("reference_temperature_K", d.reference_temperature_K, positive, "T_ref of D_ref (K)");
+  d.prefactor_T_power = t.number("prefactor_T_power", d.prefactor_T_power, Range{-5.0, 5.0},
+                                 "n of a (T/T_ref)^n factor on D; a conductivity law sigma ~ T^m exp(...) is n = m + 1 (spec §1.8)");
+  t.finish();
+  return d;
+}
+
 physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, const physics::Electrolyte& e) {
   const auto sigma = r.optional_number("sigma_S_m", non_negative, "bulk conductivity (S/m), with t_plus, instead of D's");
   const auto t_plus = r.optional_number("t_plus", Range{0.0, 1.0}, "Li+ transference number (with sigma_S_m)");
@@ -191,16 +204,13 @@ physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, cons
                                              "Sigma+ of internal polymer-MMT interfaces (S, spec §1.1)");
   m.internal_interface_area_1_m = r.number("internal_interface_area_1_m", m.internal_interface_area_1_m, non_negative,
                                            "interface area per volume a_v inside the phase (1/m); wall ~ 9e8");
-  MapReader t = r.child("temperature", "temperature dependence of D (spec §1.8)");
-  m.temperature.law = static_cast<physics::TemperatureLaw>(
-      t.choice("law", {"constant", "arrhenius", "vtf"}, 1, "D(T) law"));
-  m.temperature.activation_energy_J_mol =
-      t.number("activation_energy_J_mol", m.temperature.activation_energy_J_mol, non_negative, "Arrhenius E_a (J/mol)");
-  m.temperature.vtf_B_K = t.number("vtf_B_K", m.temperature.vtf_B_K, positive, "VTF pseudo-activation B (K)");
-  m.temperature.vtf_T0_K = t.number("vtf_T0_K", m.temperature.vtf_T0_K, non_negative, "VTF T0 (K)");
-  m.temperature.reference_temperature_K =
-      t.number("reference_temperature_K", m.temperature.reference_temperature_K, positive, "T_ref of D_ref (K)");
-  t.finish();
+  m.temperature = read_temperature(r.child("temperature", "temperature dependence of D (spec §1.8)"), m.temperature);
+  bool anion_own_law = false;
+  const auto anion = read_temperature(
+      r.child("anion_temperature", "the anion's D(T) when it differs from `temperature` (same keys; default: that law)",
+              &anion_own_law),
+      m.temperature);
+  if (anion_own_law) m.anion_temperature = anion;
   r.finish();
   return m;
 }

@@ -15,6 +15,7 @@ struct LineFit {
   double slope = 0.0, intercept = 0.0;
   double slope_stderr = 0.0;  ///< standard error of the slope (0 for two points)
   double r_squared = 1.0;
+  double sse = 0.0;           ///< sum of squared residuals
 };
 
 /// Ordinary least squares y = intercept + slope x (needs >= 2 distinct x).
@@ -43,6 +44,7 @@ struct LineFit {
     const double r = y[i] - (f.intercept + f.slope * x[i]);
     sse += r * r;
   }
+  f.sse = sse;
   f.r_squared = syy > 0.0 ? 1.0 - sse / syy : 1.0;
   f.slope_stderr = n > 2 ? std::sqrt(sse / static_cast<double>(n - 2) / sxx) : 0.0;
   return f;

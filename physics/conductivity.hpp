@@ -42,7 +42,7 @@ struct SpeciesConductivity {
   const double T = electrolyte.temperature_K;
   const DonnanState d = donnan_state(phase.fixed_charge_mol_m3, electrolyte.salt_concentration_mol_m3);
   const double sp = species_conductivity_S_m(+1, diffusivity_at(phase.temperature, phase.D_plus_m2_s, T), d.c_plus_mol_m3, T);
-  const double sm = species_conductivity_S_m(-1, diffusivity_at(phase.temperature, phase.D_minus_m2_s, T), d.c_minus_mol_m3, T);
+  const double sm = species_conductivity_S_m(-1, diffusivity_at(phase.anion_law(), phase.D_minus_m2_s, T), d.c_minus_mol_m3, T);
   SpeciesConductivity s{sheet_diagonal(phase, sp), sheet_diagonal(phase, sm)};
   // Internal polymer-MMT interfaces (spec §1.1): Sigma+ a_v adds to the in-plane Li+ conductivity.
   // It follows the phase's temperature law like a Li+ conductivity, sigma ~ D(T)/T.

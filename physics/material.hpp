@@ -1,6 +1,7 @@
 #pragma once
 /// Per-phase transport parameters in SI (spec/physics.md §1, §7.1). Filled by io/ from YAML,
 /// consumed by the solvers. D values are conductivity-consistent ("apparent") diffusivities.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,14 +11,17 @@ namespace ionpath::physics {
 
 enum class TemperatureLaw { constant, arrhenius, vtf };
 
-/// D(T) = D_ref * exp[-E_a/R (1/T - 1/T_ref)]  (Arrhenius)
-/// D(T) = D_ref * exp[-B (1/(T-T0) - 1/(T_ref-T0))]  (VTF)
+/// D(T) = D_ref (T/T_ref)^n exp[-E_a/R (1/T - 1/T_ref)]  (Arrhenius)
+/// D(T) = D_ref (T/T_ref)^n exp[-B (1/(T-T0) - 1/(T_ref-T0))]  (VTF)
+/// The power n (default 0, spec §1.8) maps a conductivity law exactly: at fixed c, sigma ~ D/T,
+/// so sigma = A T^m exp(...) is D ~ T^(m+1) exp(...), n = m + 1 (VTF sigma ~ T^-1/2: n = 1/2).
 struct TemperatureDependence {
   TemperatureLaw law = TemperatureLaw::arrhenius;
   double activation_energy_J_mol = 20e3;
   double vtf_B_K = 700.0;
   double vtf_T0_K = 170.0;
   double reference_temperature_K = ::ionpath::physics::reference_temperature_K;
+  double prefactor_T_power = 0.0;  ///< n of the (T/T_ref)^n prefactor
 };
 
 struct PhaseMaterial {
@@ -33,7 +37,11 @@ struct PhaseMaterial {
   /// the interface area per volume a_v (1/m) adds Sigma+ a_v to the in-plane Li+ conductivity.
   double excess_li_sheet_conductance_S = 0.0;
   double internal_interface_area_1_m = 0.0;
-  TemperatureDependence temperature{};
+  TemperatureDependence temperature{};  ///< D(T) of both species, unless anion_temperature is set
+  std::optional<TemperatureDependence> anion_temperature;  ///< the anion's own law (spec §1.8: per species)
+  [[nodiscard]] const TemperatureDependence& anion_law() const noexcept {
+    return anion_temperature ? *anion_temperature : temperature;
+  }
 };
 
 /// Electrolyte state shared by all phases.

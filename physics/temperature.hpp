@@ -1,7 +1,8 @@
 #pragma once
-/// Temperature dependence of diffusivities (spec §1.8): Arrhenius or VTF about T_ref, with the
-/// derivative d ln D / dT and the apparent activation energy E_app = R T^2 d ln D / dT that an
-/// Arrhenius plot of D at T would show (= E_a exactly for Arrhenius; B R (T/(T-T0))^2 for VTF).
+/// Temperature dependence of diffusivities (spec §1.8): Arrhenius or VTF about T_ref, times
+/// (T/T_ref)^n, with the derivative d ln D / dT and the apparent activation energy
+/// E_app = R T^2 d ln D / dT that an Arrhenius plot of D at T would show (E_a + n R T for
+/// Arrhenius; B R (T/(T-T0))^2 + n R T for VTF).
 #include <cmath>
 
 #include "physics/constants.hpp"
@@ -15,19 +16,26 @@ struct TemperatureFactor {
 };
 
 [[nodiscard]] inline TemperatureFactor temperature_factor(const TemperatureDependence& law, double T_K) noexcept {
+  TemperatureFactor f{1.0, 0.0};
   switch (law.law) {
     case TemperatureLaw::constant:
-      return {1.0, 0.0};
+      return f;  // no prefactor either: constant means constant
     case TemperatureLaw::arrhenius: {
       const double k = law.activation_energy_J_mol / gas_constant_J_mol_K;
-      return {std::exp(-k * (1.0 / T_K - 1.0 / law.reference_temperature_K)), k / (T_K * T_K)};
+      f = {std::exp(-k * (1.0 / T_K - 1.0 / law.reference_temperature_K)), k / (T_K * T_K)};
+      break;
     }
     case TemperatureLaw::vtf: {
       const double u = T_K - law.vtf_T0_K, u_ref = law.reference_temperature_K - law.vtf_T0_K;
-      return {std::exp(-law.vtf_B_K * (1.0 / u - 1.0 / u_ref)), law.vtf_B_K / (u * u)};
+      f = {std::exp(-law.vtf_B_K * (1.0 / u - 1.0 / u_ref)), law.vtf_B_K / (u * u)};
+      break;
     }
   }
-  return {1.0, 0.0};
+  if (law.prefactor_T_power != 0.0) {  // n = 0 keeps the previous arithmetic bit for bit
+    f.value *= std::pow(T_K / law.reference_temperature_K, law.prefactor_T_power);
+    f.dlnD_dT += law.prefactor_T_power / T_K;
+  }
+  return f;
 }
 
 /// D(T) of a diffusivity D_ref given at the law's reference temperature.
