@@ -22,8 +22,10 @@ void add_run_command(CLI::App& app, Action& action) {
   auto dry_run = std::make_shared<bool>(false);
   cmd->add_flag("--dry-run", *dry_run,
                 "print the memory estimate, the decomposition and the solver, then stop (exit 2 if it would not fit)");
-  cmd->callback([&action, opts, dry_run] {
-    action = [opts, dry_run](const RunContext& ctx) {
+  auto quiet = std::make_shared<bool>(false);
+  cmd->add_flag("--quiet", *quiet, "no console output (results, progress lines of long runs)");
+  cmd->callback([&action, opts, dry_run, quiet] {
+    action = [opts, dry_run, quiet](const RunContext& ctx) {
       const auto config = load_config_or_report(*opts, ctx);
       if (!config) return exit_bad_input;
       if (*dry_run) {
@@ -32,7 +34,7 @@ void add_run_command(CLI::App& app, Action& action) {
         return plan.fits() ? exit_ok : exit_bad_input;
       }
       solver::apply_petsc_options("", config->petsc_options);
-      static_cast<void>(study::run_study(*config, {ctx.command_line, PETSC_COMM_WORLD, false}));
+      static_cast<void>(study::run_study(*config, {ctx.command_line, PETSC_COMM_WORLD, *quiet}));
       return exit_ok;
     };
   });

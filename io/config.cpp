@@ -246,6 +246,27 @@ ArrheniusSpec read_arrhenius(MapReader r) {
   return x;
 }
 
+// Li electrode kinetics of a transient experiment: ideal, Butler-Volmer with i0 given, or i0 from a
+// measured cell interfacial resistance over an electrode area (spec §4.3, §7.1).
+void read_li_kinetics(MapReader& r, double& i0, double& resistance, double& area, const std::string& when) {
+  i0 = r.number("exchange_current_density_A_m2", 0.0, non_negative,
+                when + "Butler-Volmer exchange current density i0 at c0 of both Li electrodes (A/m2; "
+                       "alpha_a = alpha_c = 0.5); 0 and no interfacial_resistance_ohm = ideal reversible Li electrodes");
+  resistance = r.number("interfacial_resistance_ohm", 0.0, non_negative,
+                        when + "instead of i0: measured interfacial resistance of the cell, both Li interfaces in series "
+                               "(ohm; the paper: 326 aligned, 669 pure gel); i0 = 2 V_T / (R A), R_ct = R/2 each");
+  area = r.number("electrode_area_m2", 0.0, non_negative,
+                  "electrode area of the measured interfacial_resistance_ohm (m2; the paper's cells: 2e-4 assumed)");
+  if (r.documenting()) return;
+  if (i0 > 0.0 && resistance > 0.0)
+    r.fail_at_key("interfacial_resistance_ohm", "inconsistent: give exchange_current_density_A_m2 or "
+                                                "interfacial_resistance_ohm, not both");
+  if (resistance > 0.0 && !(area > 0.0))
+    r.fail_at_key("interfacial_resistance_ohm", "needs electrode_area_m2 > 0 (the area the resistance was measured on)");
+  if (area > 0.0 && !(resistance > 0.0))
+    r.fail_at_key("electrode_area_m2", "inconsistent: electrode_area_m2 only goes with interfacial_resistance_ohm");
+}
+
 BruceVincentSpec read_bruce_vincent(MapReader r) {
   BruceVincentSpec x;
   x.route = static_cast<BruceVincentSpec::Route>(r.choice(
@@ -253,10 +274,8 @@ BruceVincentSpec read_bruce_vincent(MapReader r) {
       "steady = I_0 from the conduction solve, I_s from the steady electroneutral solve (ideal Li electrodes); "
       "transient = potentiostatic step integrated in time (current history, R0, Rs, corrected t+)"));
   x.voltage_V = r.number("voltage_V", 0.010, Range{-1.0, 1.0}, "potential step between the Li electrodes (V)");
-  x.exchange_current_density_A_m2 = r.number(
-      "exchange_current_density_A_m2", 0.0, non_negative,
-      "route transient: Butler-Volmer exchange current density i0 at c0 of both Li electrodes (A/m2; "
-      "alpha_a = alpha_c = 0.5); 0 = ideal reversible Li electrodes");
+  read_li_kinetics(r, x.exchange_current_density_A_m2, x.interfacial_resistance_ohm, x.electrode_area_m2,
+                   "route transient: ");
   x.end_time_s = r.number("end_time_s", 0.0, non_negative,
                           "route transient: polarisation time (s); I_s is the current at that time; 0 = run until "
                           "the current is steady (solver criterion, spec §3.8)");
@@ -265,6 +284,8 @@ BruceVincentSpec read_bruce_vincent(MapReader r) {
       r.fail_at_key("exchange_current_density_A_m2",
                     "inconsistent: Butler-Volmer electrodes (exchange current density > 0) need route: transient "
                     "(the steady route has ideal reversible Li electrodes)");
+    if (x.interfacial_resistance_ohm > 0.0)
+      r.fail_at_key("interfacial_resistance_ohm", "inconsistent: Butler-Volmer electrodes need route: transient");
     if (x.end_time_s > 0.0) r.fail_at_key("end_time_s", "inconsistent: an end time needs route: transient");
   }
   r.finish();

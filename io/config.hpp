@@ -41,6 +41,10 @@ struct BruceVincentSpec {
   enum class Route { steady, transient } route = Route::steady;
   double voltage_V = 0.010;                    ///< step between the Li electrodes
   double exchange_current_density_A_m2 = 0.0;  ///< transient: Butler-Volmer i0 at c0; 0 = ideal Li
+  /// transient, instead of i0: the measured interfacial resistance of the cell (two Li interfaces
+  /// in series) over electrode_area_m2; i0 = 2 V_T / (R A) (physics::exchange_current_from_resistance).
+  double interfacial_resistance_ohm = 0.0;
+  double electrode_area_m2 = 0.0;
   double end_time_s = 0.0;                     ///< transient: polarisation time; 0 = until steady
 };
 

@@ -7,7 +7,9 @@
 #include "study/coefficients.hpp"
 #include "io/summary_writer.hpp"
 #include "study/bruce_vincent_transient.hpp"
+#include "study/progress.hpp"
 #include "physics/bruce_vincent.hpp"
+#include "physics/butler_volmer.hpp"
 
 namespace ionpath::study {
 
@@ -26,19 +28,26 @@ std::vector<double> cell_capacity(const Structure& s, const io::RunConfig& confi
 // Transient route. Dimensionless currents (units F N0 L0^2) and resistances (V_T / (F N0 L0^2))
 // from the solver, SI in the result.
 void run_transient(const Structure& s, const io::RunConfig& config, const SpeciesCoefficients& k,
-                   const solver::Domain& domain2, BruceVincentResult& r) {
+                   const solver::Domain& domain2, BruceVincentResult& r, bool quiet) {
   const auto& x = std::get<io::BruceVincentSpec>(config.experiment.spec);
   const physics::Scales& sc = k.scales;
   const double VT = sc.VT;
-  r.exchange_current_density_A_m2 = x.exchange_current_density_A_m2;
+  r.interfacial_resistance_ohm = x.interfacial_resistance_ohm;
+  r.electrode_area_m2 = x.electrode_area_m2;
+  r.exchange_current_density_A_m2 =
+      x.interfacial_resistance_ohm > 0.0
+          ? physics::exchange_current_from_resistance(VT, x.interfacial_resistance_ohm, x.electrode_area_m2)
+          : x.exchange_current_density_A_m2;
   r.requested_end_time_s = x.end_time_s;
   study::PotentiostaticStepOptions opt;
   opt.delta_V = r.voltage_V / VT;
   opt.electrode =
-      x.exchange_current_density_A_m2 > 0.0 ? solver::ElectrodeKind::butler_volmer : solver::ElectrodeKind::ideal_li;
-  opt.kinetics = {sc.current_density(x.exchange_current_density_A_m2), 0.5, 0.5};
+      r.exchange_current_density_A_m2 > 0.0 ? solver::ElectrodeKind::butler_volmer : solver::ElectrodeKind::ideal_li;
+  opt.kinetics = {sc.current_density(r.exchange_current_density_A_m2), 0.5, 0.5};
   const std::vector<double> kappa = cell_capacity(s, config);
   opt.transient.t_final = x.end_time_s > 0.0 ? k.scales.time(x.end_time_s) : 0.0;
+  Progress progress(domain2.comm(), quiet, std::string("bruce_vincent ") + axis_name(r.axis));
+  opt.transient.on_step = transient_progress(progress, k.scales.time_s(1.0));
   study::PotentiostaticStepResult b = study::run_potentiostatic_step(domain2, k.D_plus, k.D_minus, k.X, kappa, opt);
   r.t_plus_linear = b.t_plus_linear;
   solver::TransientResult tr = std::move(b.transient);
@@ -63,7 +72,7 @@ void run_transient(const Structure& s, const io::RunConfig& config, const Specie
 
 }  // namespace
 
-BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& config, int axis) {
+BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& config, int axis, bool quiet) {
   BruceVincentResult r;
   r.axis = axis;
   const auto& spec = std::get<io::BruceVincentSpec>(config.experiment.spec);
@@ -74,7 +83,7 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
   const solver::Domain domain2 = domain_with_dof(domain_along(s, axis), 2);
   if (spec.route == Route::transient) {
     r.route = "transient";
-    run_transient(s, config, k, domain2, r);
+    run_transient(s, config, k, domain2, r, quiet);
     return r;
   }
   const solver::ElectroneutralInput in{k.D_plus,
@@ -116,6 +125,12 @@ nlohmann::json to_json(const BruceVincentResult& r) {
                         ? "Butler-Volmer Li, alpha_a = alpha_c = 0.5, i0 at c0 = exchange_current_density_A_m2"
                         : "ideal reversible Li (no interfacial resistance: R0 = Rs = 0)";
   j["exchange_current_density_A_m2"] = r.exchange_current_density_A_m2;
+  if (r.interfacial_resistance_ohm > 0.0) {
+    j["interfacial_resistance_ohm"] = r.interfacial_resistance_ohm;
+    j["electrode_area_m2"] = r.electrode_area_m2;
+    j["exchange_current_definition"] =
+        "i0 = 2 V_T / (R A): the measured cell resistance R split over two identical Li interfaces, R_ct = V_T / (i0 A)";
+  }
   j["t_plus_corrected"] = r.t_plus_corrected;
   j["R0_ohm"] = r.R0_ohm;
   j["Rs_ohm"] = r.Rs_ohm;
@@ -138,7 +153,7 @@ nlohmann::json to_json(const BruceVincentResult& r) {
 }
 
 std::string describe(const BruceVincentResult& r) {
-  char buf[640];
+  char buf[800];
   const char axis = *axis_name(r.axis);
   if (r.route == "steady") {
     std::snprintf(buf, sizeof buf,
@@ -146,10 +161,14 @@ std::string describe(const BruceVincentResult& r) {
                   axis, r.t_plus, 1e3 * r.voltage_V, r.I0_A, r.Is_A, r.t_plus_linear, r.steady.newton_iterations);
     return buf;
   }
+  char kin[160] = "";
+  if (r.interfacial_resistance_ohm > 0.0)
+    std::snprintf(kin, sizeof kin, "  axis %c: i0 = %.4g A/m2 per Li electrode from R = %.4g ohm over %.4g m2 (R_ct = R/2)\n",
+                  axis, r.exchange_current_density_A_m2, r.interfacial_resistance_ohm, r.electrode_area_m2);
   std::snprintf(buf, sizeof buf,
-                "  axis %c: Bruce-Vincent (transient, %s) t+ = %.5f, corrected %.5f at %.1f mV (I0 %.4g A, Is %.4g A, "
+                "%s  axis %c: Bruce-Vincent (transient, %s) t+ = %.5f, corrected %.5f at %.1f mV (I0 %.4g A, Is %.4g A, "
                 "R0 %.4g ohm, Rs %.4g ohm; linear %.5f); %d steps to t = %.4g s = %.2f tau_d, %s\n",
-                axis, r.exchange_current_density_A_m2 > 0.0 ? "Butler-Volmer" : "ideal Li", r.t_plus,
+                kin, axis, r.exchange_current_density_A_m2 > 0.0 ? "Butler-Volmer" : "ideal Li", r.t_plus,
                 r.t_plus_corrected, 1e3 * r.voltage_V, r.I0_A, r.Is_A, r.R0_ohm, r.Rs_ohm, r.t_plus_linear, r.steps,
                 r.t_end_s, r.tau_d_s > 0.0 ? r.t_end_s / r.tau_d_s : 0.0,
                 r.reached_steady ? "steady" : r.steady.converged_reason.c_str());
@@ -194,7 +213,7 @@ void write_bruce_vincent_fields(const ExperimentContext& ctx, const BruceVincent
 }
 
 AxisReport bruce_vincent_experiment(const ExperimentContext& ctx, int axis) {
-  const BruceVincentResult b = run_bruce_vincent(ctx.structure, ctx.config, axis);
+  const BruceVincentResult b = run_bruce_vincent(ctx.structure, ctx.config, axis, ctx.quiet);
   AxisReport out;
   out.json = to_json(b);
   out.text = describe(b);

@@ -26,6 +26,8 @@ struct BruceVincentResult {
   double t_plus_linear = 0.0;  ///< G[sigma+] / G[sigma+ + sigma-]
   // Transient route only.
   double exchange_current_density_A_m2 = 0.0;  ///< 0: ideal reversible Li electrodes
+  /// > 0: i0 was derived from this cell interfacial resistance over electrode_area_m2.
+  double interfacial_resistance_ohm = 0.0, electrode_area_m2 = 0.0;
   double t_plus_corrected = 0.0;               ///< I_s (dV - I_0 R_0) / (I_0 (dV - I_s R_s)) (paper's formula)
   double R0_ohm = 0.0, Rs_ohm = 0.0;           ///< interfacial resistance of the cell at t = 0+ and at the end
   double I0_first_step_A = 0.0;                ///< current after the first (1e-6 tau_d) step
@@ -38,7 +40,9 @@ struct BruceVincentResult {
   solver::ElectroneutralResult steady;
 };
 
-[[nodiscard]] BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& config, int axis);
+/// quiet: no progress lines from the transient route (rank 0 prints them otherwise).
+[[nodiscard]] BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& config, int axis,
+                                                   bool quiet = true);
 [[nodiscard]] nlohmann::json to_json(const BruceVincentResult& r);
 /// One line for the console.
 [[nodiscard]] std::string describe(const BruceVincentResult& r);

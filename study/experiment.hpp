@@ -25,6 +25,7 @@ struct ExperimentContext {
   const io::RunConfig& config;
   const Structure& structure;
   const Outputs& out;
+  bool quiet = false;  ///< StudyOptions::quiet: no console output, no progress lines
 };
 
 using AxisExperiment = AxisReport (*)(const ExperimentContext&, int axis);

@@ -70,7 +70,7 @@ nlohmann::json run_study(const io::RunConfig& config, const StudyOptions& option
   const Outputs out = outputs_for(config, options);
   const ExperimentEntry& experiment = find_experiment(io::experiment_name(config.experiment.spec));
   const Structure s = build_and_write(config, options, out);
-  const ExperimentContext ctx{config, s, out};
+  const ExperimentContext ctx{config, s, out, options.quiet};
   nlohmann::json axes = nlohmann::json::array();
   std::vector<io::ScalarResult> scalars;
   std::vector<std::pair<int, double>> sigma_by_axis;

@@ -273,6 +273,16 @@ void constraint_rows(Context& ctx, const double* mu, const Target& t) {
 }  // namespace
 
 MatHandle Context::newton_operator(Mat P, Vec x) {
+  if (galvanostatic.on) {  // the vectors live as long as the operator (it holds references)
+    VecHandle b, c;
+    IONPATH_PETSC_CALL(VecDuplicate(x, b.out()));
+    IONPATH_PETSC_CALL(VecDuplicate(x, c.out()));
+    IONPATH_PETSC_CALL(VecSet(b, 0.0));
+    IONPATH_PETSC_CALL(VecSet(c, 0.0));
+    galvanostatic.b = b;
+    galvanostatic.c = c;
+    return make_galvanostatic_jacobian(P, b, c);
+  }
   if (inventory.n_clusters() == 0) return {};
   VecHandle g;  // the shell holds a reference: it lives as long as the operator
   IONPATH_PETSC_CALL(VecDuplicate(x, g.out()));
@@ -297,6 +307,7 @@ bool Context::assemble(const double* mu, const Target& t) {
     ctx.cells[c] = physics::electroneutral_cell(mp, mm, ctx.X[c]);
   }
   if (!assembly::on_all_ranks(d.comm(), ok)) return false;
+  if (ctx.galvanostatic.on) solve_metal_potential(ctx, mu, t.J != nullptr && ctx.galvanostatic.b != nullptr);
   Diagnostics& dg = ctx.diag;
   dg.li_in = dg.current_in = dg.potential_sum = dg.potential_count = dg.kinetic_conductance = {0.0, 0.0};
   dg.inventory = 0.0;

@@ -49,6 +49,22 @@ struct Inventory {
   [[nodiscard]] std::size_t n_clusters() const noexcept { return anchor_row.size(); }
 };
 
+/// Equipotential galvanostatic low electrode (spec §4.4; ElectroneutralInput::galvanostatic_current).
+/// The metal potential phi is the extra global unknown with the row sum_f flux_in_f(phi, u_f) = I.
+/// Each evaluation eliminates it: the monotone scalar equation is solved for phi (a few reductions
+/// of two numbers), the sweep then runs potentiostatically at that phi. The Schur complement of the
+/// bordered Jacobian [[P, b], [r^T, S]] onto the cell unknowns is P + b c^T with c = -r / S:
+/// b (the charge rows of the low face cells: -d flux_in_f / d phi), r (d flux_in_f / d u_f),
+/// S = sum_f d flux_in_f / d phi > 0. P stays the stencil matrix the preconditioner sees, and the
+/// rank-one term is applied by a shell (make_galvanostatic_jacobian), so a Krylov method with an
+/// exact P^-1 needs one extra iteration, and no dense row or column reaches AMG.
+struct Galvanostatic {
+  bool on = false;
+  double current = 0.0;  // prescribed sum of flux_in over the low face
+  double phi = 0.0;      // metal potential of the last evaluation (the next one's first guess)
+  Vec b = nullptr, c = nullptr;  // global vectors held by the shell; filled with every Jacobian
+};
+
 struct Context final : assembly::Model {
   ElectroneutralInput input;
   std::array<std::vector<double>, 3> Dp, Dm;  // ghosted, per axis
@@ -58,6 +74,7 @@ struct Context final : assembly::Model {
   std::vector<PetscInt> l2g;                   // ghosted local (interlaced) -> global row
   std::vector<physics::ElectroneutralCell> cells;  // ghosted scratch
   Inventory inventory;                         // steady, no face fixes mu-; else empty
+  Galvanostatic galvanostatic;                 // transient with galvanostatic_current; else off
   /// Global vector, 2 per owned cell: d content / d(mu+, mu-) / n_cells, the entries of the cell's
   /// inventory row (0 in inactive cells), filled with every Jacobian. With inventory rows, the
   /// Jacobian assembly fills the sparse matrix P whose anchor anion rows keep the cell's own anion
@@ -91,6 +108,15 @@ void setup(Context& ctx, const Domain& d, const ElectroneutralInput& in, bool st
 /// the one dense row; its fill also cost O(n_cells^2) reallocations). `g` holds inventory_row as a
 /// global vector; the matrix holds references to P and g, and ctx must outlive it.
 [[nodiscard]] MatHandle make_inventory_jacobian(const Context& ctx, Mat P, Vec g);
+
+/// Solves the galvanostatic row for the metal potential at the ghosted state mu (cell states in
+/// ctx.cells), sets ctx.input.low.mu_plus to it and, with `jacobian`, fills galvanostatic.b and .c.
+/// Collective; throws SolveError when no low face cell conducts or the iteration fails.
+void solve_metal_potential(Context& ctx, const double* mu, bool jacobian);
+
+/// The transient Newton operator P + b c^T (see Galvanostatic) as a MATSHELL over P, with
+/// MatMult and MatMultTranspose; holds references to P, b and c.
+[[nodiscard]] MatHandle make_galvanostatic_jacobian(Mat P, Vec b, Vec c);
 
 /// Fields and totals of the state x into `out` (a final assemble fills the diagnostics).
 void collect_result(Context& ctx, Vec x, ElectroneutralResult& out);

@@ -5,6 +5,8 @@
 /// (steady) or TS (transient, IFunction/IJacobian) with options prefix `en_`. Electrode faces are
 /// the two faces normal to the Domain's transport axis; the other faces are zero-flux or periodic.
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,6 +48,12 @@ struct ElectroneutralInput {
   /// Cross-sections normal to the transport axis (face planes 0..N) whose face currents N+ - N-
   /// are returned in ElectroneutralResult::plane_currents (current uniformity); empty = none.
   std::vector<int> current_planes = {};
+  /// Equipotential galvanostatic low electrode (spec §4.4), transients only: the total current
+  /// into the domain there, sum_f A_f i_n,f (units F N0 L0^2), is prescribed and the metal
+  /// potential low.mu_plus (here the first guess) becomes one global unknown. low must be ideal_li
+  /// or butler_volmer and high must fix the potential level (ideal_li or butler_volmer at 0).
+  /// Results report the potential as electrode_potential_low. Empty: potentiostatic.
+  std::optional<double> galvanostatic_current = {};
 };
 
 struct ElectroneutralResult {
@@ -86,11 +94,28 @@ struct ElectroneutralResult {
 /// Steady galvanostatic cell with an equipotential low electrode (spec §4.4): input.low must be
 /// ideal_li or butler_volmer; its metal potential (mu_plus, the start value) is adjusted by a
 /// secant iteration until current_in_low equals `current` (units F N0 L0^2) to `rtol`. The
-/// result's electrode_potential_low is that potential. (A steady-state stand-in for the
-/// DMRedundant global unknown; transients use the uniform_flux variant.)
+/// result's electrode_potential_low is that potential. (Transients carry the potential as a global
+/// unknown instead: ElectroneutralInput::galvanostatic_current.)
 [[nodiscard]] ElectroneutralResult solve_electroneutral_galvanostatic_steady(const Domain& domain,
                                                                              const ElectroneutralInput& input,
                                                                              double current, double rtol = 1e-10);
+
+struct CurrentSample {
+  double t;                             ///< dimensionless time (t0)
+  double current_in_low, current_in_high;  ///< as in ElectroneutralResult
+  double electrode_potential_low, electrode_potential_high;
+  double anion_inventory;
+  double kinetic_conductance_low, kinetic_conductance_high;  ///< Butler-Volmer electrodes, else 0
+};
+
+/// What the per-step hook of a transient sees (progress reports, checkpoints).
+struct StepReport {
+  int step = 0;              ///< accepted steps so far (both phases)
+  double t = 0.0, dt = 0.0;  ///< time reached and the last step (t0)
+  double tau_d = 0.0;
+  double t_end = 0.0;        ///< t_final, or 0 when running until steady
+  const CurrentSample* sample = nullptr;  ///< the record of this step
+};
 
 struct TransientOptions {
   double t_final = 0.0;     ///< dimensionless end time; 0 = run until steady (spec §3.8 criterion)
@@ -100,14 +125,12 @@ struct TransientOptions {
   double max_time_in_tau = 1000.0;  ///< guard when t_final = 0
   int max_steps = 100000;
   double rtol = 1e-4, atol = 1e-6;  ///< code defaults (-en_ts_rtol / -en_ts_atol win)
-};
-
-struct CurrentSample {
-  double t;                             ///< dimensionless time (t0)
-  double current_in_low, current_in_high;  ///< as in ElectroneutralResult
-  double electrode_potential_low, electrode_potential_high;
-  double anion_inventory;
-  double kinetic_conductance_low, kinetic_conductance_high;  ///< Butler-Volmer electrodes, else 0
+  /// Increasing dimensionless times the steps land on exactly (the step before one is shortened);
+  /// on_snapshot receives the state there (collect_result's fields). Times past the end are skipped.
+  std::vector<double> snapshot_times = {};
+  std::function<void(double t, const ElectroneutralResult& state)> on_snapshot = {};
+  /// Called on every rank after every accepted step (collective work is allowed).
+  std::function<void(const StepReport&)> on_step = {};
 };
 
 struct TransientResult {

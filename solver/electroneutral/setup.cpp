@@ -100,9 +100,23 @@ void setup(Context& ctx, const Domain& d, const ElectroneutralInput& in, bool st
     throw std::invalid_argument("electroneutral: source must be empty or 2 per owned cell");
   for (const double x : in.X)
     if (!(x >= 0.0)) throw std::invalid_argument("electroneutral: fixed charge X must be >= 0, got " + std::to_string(x));
+  if (in.galvanostatic_current) {
+    if (steady)
+      throw std::invalid_argument("electroneutral: galvanostatic_current is for transients (steady: "
+                                  "solve_electroneutral_galvanostatic_steady)");
+    if (in.low.kind != ElectrodeKind::ideal_li && in.low.kind != ElectrodeKind::butler_volmer)
+      throw std::invalid_argument("electroneutral galvanostatic: the low electrode must be ideal_li or butler_volmer");
+    if (!fixes_potential(in.high))
+      throw std::invalid_argument("electroneutral galvanostatic: the high electrode must fix the potential "
+                                  "(ideal_li, butler_volmer or reservoir)");
+  }
   ctx.domain = &d;
   ctx.dof = 2;
   ctx.input = in;
+  ctx.galvanostatic = Galvanostatic{};
+  ctx.galvanostatic.on = in.galvanostatic_current.has_value();
+  ctx.galvanostatic.current = in.galvanostatic_current.value_or(0.0);
+  ctx.galvanostatic.phi = in.low.mu_plus;
   GhostExchange ex(d);
   ctx.Dp = assembly::ghosted_axes(d, ex, in.D_plus);
   ctx.Dm = assembly::ghosted_axes(d, ex, in.D_minus);

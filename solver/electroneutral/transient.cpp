@@ -4,6 +4,7 @@
 // (to solver tolerance); other TS types see the equivalent M(u) u' form.
 #include <petscts.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -25,6 +26,8 @@ struct TransientContext final : assembly::StepObserver {
   TransientContext(Context& model, const TransientOptions& opt, TransientResult& out)
       : StepObserver(model), en(model), options(opt), result(out) {}
   void on_accepted_step(const assembly::AcceptedStep& step) override;
+  void record(const assembly::AcceptedStep& step);
+  void take_snapshot(const assembly::AcceptedStep& step);
 
   Context& en;
   const TransientOptions& options;
@@ -32,6 +35,7 @@ struct TransientContext final : assembly::StepObserver {
   VecHandle previous;  // solution before the last step (steady criterion when no current flows)
   double tau_d = 0.0;
   bool steady = false;
+  std::size_t next_snapshot = 0;  // index into options.snapshot_times
   double shift = 0.0;          // of the last IJacobian (current time step)
   double jacobian_norm = 0.0;  // ||J||_inf of the last IJacobian
   double storage_norm = 0.0;   // || kappa c- ||_2 of the initial state
@@ -47,7 +51,7 @@ PetscErrorCode ijacobian(TS ts, PetscReal t, Vec x, Vec xdot, PetscReal shift, M
   auto& tc = *static_cast<TransientContext*>(raw);
   tc.shift = shift;
   PetscCall(assembly::ts_ijacobian(ts, t, x, xdot, shift, J, P, assembly::callback_context(tc.en)));
-  PetscCall(MatNorm(J, NORM_INFINITY, &tc.jacobian_norm));
+  PetscCall(MatNorm(P, NORM_INFINITY, &tc.jacobian_norm));  // P: the assembled part (J may be a shell over it)
   PetscCall(MatMultTranspose(J, tc.anion_rows, tc.column_sums));
   PetscFunctionReturn(0);
 }
@@ -124,8 +128,53 @@ PetscErrorCode conserve_anion_sum(SNESLineSearch ls, Vec, Vec y, PetscBool* chan
   PetscFunctionReturn(0);
 }
 
-// After every accepted step: record the electrode currents and test the steady-state criterion.
+// The one place that acts after an accepted step, in this order: record, steady-state test,
+// snapshots (and the landing of the next step on the next snapshot time), the caller's per-step
+// hook (progress reports; a checkpoint writer belongs here too).
 void TransientContext::on_accepted_step(const assembly::AcceptedStep& step) {
+  record(step);
+  take_snapshot(step);
+  if (options.on_step) {
+    const auto& h = result.history;
+    StepReport report;
+    report.step = static_cast<int>(h.size());
+    report.t = step.t;
+    report.dt = step.t - step.t_previous;
+    report.tau_d = tau_d;
+    report.t_end = options.t_final;
+    report.sample = &h.back();
+    options.on_step(report);
+  }
+}
+
+// Delivers a snapshot when the step landed on the next snapshot time, then shortens the next step
+// (already chosen by the adaptor) so that one lands on the time after that: reach it exactly, or
+// in two steps when one full step would leave a sliver.
+void TransientContext::take_snapshot(const assembly::AcceptedStep& step) {
+  const auto& times = options.snapshot_times;
+  const double t = step.t;
+  while (next_snapshot < times.size() && times[next_snapshot] <= t * (1.0 + 1e-10)) {
+    if (std::abs(times[next_snapshot] - t) <= 1e-10 * std::max(t, 1e-300) && options.on_snapshot) {
+      ElectroneutralResult state;
+      en_detail::collect_result(en, step.x, state);
+      options.on_snapshot(t, state);
+    }
+    ++next_snapshot;  // a time already passed (before the first step) is skipped
+  }
+  if (next_snapshot == times.size()) return;
+  PetscReal dt = 0.0;
+  IONPATH_PETSC_CALL(TSGetTimeStep(step.ts, &dt));
+  const double remaining = times[next_snapshot] - t;
+  if (dt >= remaining) {
+    IONPATH_PETSC_CALL(TSSetTimeStep(step.ts, remaining));
+  } else if (dt > 0.5 * remaining) {
+    IONPATH_PETSC_CALL(TSSetTimeStep(step.ts, 0.5 * remaining));
+  }
+}
+
+// Records the electrode currents and tests the steady-state criterion: the current settles
+// (potentiostatic) or, with a prescribed current, the cell voltage.
+void TransientContext::record(const assembly::AcceptedStep& step) {
   const double t = step.t, dt_prev = step.t - step.t_previous;
   { const assembly::StateEvaluation diagnostics(en, step.x, nullptr, "electroneutral: accepted step is unphysical"); }
   const auto& dg = en.diag;
@@ -133,10 +182,15 @@ void TransientContext::on_accepted_step(const assembly::AcceptedStep& step) {
   CurrentSample sample{t,           dg.current_in[0], dg.current_in[1],           potential(0),
                        potential(1), dg.inventory,   dg.kinetic_conductance[0], dg.kinetic_conductance[1]};
   auto& h = result.history;
-  if (options.t_final <= 0.0 && !h.empty() && t >= tau_d) {  // steady no earlier than tau_d
+  // Steady no earlier than tau_d, nor before the last snapshot.
+  const double earliest = std::max(tau_d, options.snapshot_times.empty() ? 0.0 : options.snapshot_times.back());
+  if (options.t_final <= 0.0 && !h.empty() && t >= earliest) {
     const double scale = std::max(std::abs(sample.current_in_low), std::abs(sample.current_in_high));
+    const double V = sample.electrode_potential_low - sample.electrode_potential_high;
     double change = 0.0;
-    if (scale > 0.0) {
+    if (en.galvanostatic.on && V != 0.0) {
+      change = std::abs(V - (h.back().electrode_potential_low - h.back().electrode_potential_high)) / std::abs(V);
+    } else if (scale > 0.0) {
       change = std::max(std::abs(sample.current_in_low - h.back().current_in_low),
                         std::abs(sample.current_in_high - h.back().current_in_high)) / scale;
     } else {  // no current: largest change of mu per step
@@ -205,7 +259,8 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
     IONPATH_PETSC_CALL(VecRestoreArray(tc.anion_shift, &shift));
     IONPATH_PETSC_CALL(VecRestoreArray(tc.anion_rows, &rows));
   }
-  MatHandle J = make_newton_matrix(domain);
+  // The Newton operator: P itself, or with a galvanostatic electrode the rank-one shell over P.
+  const assembly::NewtonMatrices J = assembly::make_newton_matrices(en, x);
 
   const double dt0 = options.dt_initial > 0.0 ? options.dt_initial : 1e-6 * tc.tau_d;
   const double t_max = options.t_final > 0.0 ? options.t_final : options.max_time_in_tau * tc.tau_d;
@@ -225,7 +280,8 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
     recipe.direct_limit_3d_cells = transient_direct_limit_3d;
     recipe.ijacobian = ijacobian;
     recipe.ijacobian_context = &tc;
-    TsHandle ts = assembly::make_time_stepper(domain, recipe, r, J, tc);
+    recipe.operator_matrix = J.shell ? J.shell.get() : nullptr;
+    TsHandle ts = assembly::make_time_stepper(domain, recipe, r, J.P, tc);
     SNES snes = nullptr;
     IONPATH_PETSC_CALL(TSGetSNES(ts, &snes));
     SNESLineSearch ls = nullptr;

@@ -40,7 +40,8 @@ TsHandle make_time_stepper(const Domain& d, const TimeSteppingRecipe& recipe, Ve
   IONPATH_PETSC_CALL(TSBDFSetOrder(ts, 2));
   IONPATH_PETSC_CALL(TSSetApplicationContext(ts, &observer));
   IONPATH_PETSC_CALL(TSSetIFunction(ts, r, ts_ifunction, model));
-  IONPATH_PETSC_CALL(TSSetIJacobian(ts, J, J, recipe.ijacobian, recipe.ijacobian_context ? recipe.ijacobian_context : model));
+  IONPATH_PETSC_CALL(TSSetIJacobian(ts, recipe.operator_matrix ? recipe.operator_matrix : J, J, recipe.ijacobian,
+                                    recipe.ijacobian_context ? recipe.ijacobian_context : model));
   IONPATH_PETSC_CALL(TSSetPostStep(ts, post_step));
   IONPATH_PETSC_CALL(TSSetTime(ts, recipe.t_start));
   IONPATH_PETSC_CALL(TSSetTimeStep(ts, recipe.dt));

@@ -43,6 +43,8 @@ struct TimeSteppingRecipe {
   /// IJacobian; the default evaluates the model (a wrapper may record more, with its own context).
   PetscErrorCode (*ijacobian)(TS, PetscReal, Vec, Vec, PetscReal, Mat, Mat, void*) = ts_ijacobian;
   void* ijacobian_context = nullptr;  ///< nullptr: the model
+  /// The Newton operator when it is a shell over J (the model's newton_operator); nullptr: J.
+  Mat operator_matrix = nullptr;
 };
 
 /// TSBDF of order 2 on the model's IFunction/IJacobian; basic adaptivity with growth clipped to

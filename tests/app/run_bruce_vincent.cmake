@@ -77,5 +77,15 @@ check_between("current at 0.26 tau_d" ${Is_fixed} ${lo} ${I0_bv})
 if(NOT steady STREQUAL "OFF" AND NOT steady STREQUAL "false")
   message(FATAL_ERROR "fixed_time: reached_steady = ${steady}")
 endif()
+# (d) the kinetics from a measured cell interfacial resistance over an electrode area (spec §7.1):
+# R = R0_exact over the face area gives i0 = 2 V_T / (R A) = 100 A/m2, and the transient's R0 (from
+# the face concentrations at t = 0+) is the given resistance. A short run: R0 is the first step's.
+run_case(resistance 1 --set experiment.bruce_vincent.interfacial_resistance_ohm=${R0_exact}
+         --set experiment.bruce_vincent.electrode_area_m2=2.25e-12 --set experiment.bruce_vincent.end_time_s=0.05
+         --set output.fields=false)
+summary_value(i0_r resistance exchange_current_density_A_m2)
+summary_value(R0_r resistance R0_ohm)
+check_close("i0 from the interfacial resistance" ${i0_r} 100 1e-9)
+check_close("R0 of the transient = the given interfacial resistance" ${R0_r} ${R0_exact} 1e-5)
 message(STATUS "transient Bruce-Vincent: ideal t+ ${tp_ideal}; Butler-Volmer corrected ${tc} (raw ${tp}), R0 ${R0} ohm; "
                "I(0.5 s) = ${Is_fixed} A")

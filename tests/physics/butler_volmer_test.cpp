@@ -61,7 +61,22 @@ TEST(ButlerVolmerFace, DerivativesMatchCentralDifferences) {
         const double fd_m = (face(mp, mm + e, X, D, phi, p).flux_in - face(mp, mm - e, X, D, phi, p).flux_in) / (2 * e);
         EXPECT_NEAR(f.d_mu_plus, fd_p, 1e-7 * std::max(1.0, std::abs(fd_p)));
         EXPECT_NEAR(f.d_mu_minus, fd_m, 1e-7 * std::max(1.0, std::abs(fd_m)));
+        const double fd_phi = (face(mp, mm, X, D, phi + e, p).flux_in - face(mp, mm, X, D, phi - e, p).flux_in) / (2 * e);
+        EXPECT_NEAR(f.d_phi_s, fd_phi, 1e-7 * std::max(1.0, std::abs(fd_phi)));
+        EXPECT_GT(f.d_phi_s, 0.0);  // monotone in the metal potential (the galvanostatic row)
       }
+}
+
+TEST(ButlerVolmer, ExchangeCurrentFromThePapersInterfacialResistances) {
+  // spec §7.1: 326 ohm (aligned) and 669 ohm (pure gel) per cell, two interfaces, 2 cm2, 298.15 K.
+  const double VT = 8.314462618 * 298.15 / 96485.33212;
+  EXPECT_NEAR(ph::exchange_current_from_resistance(VT, 326.0, 2e-4), 0.788, 5e-4);
+  EXPECT_NEAR(ph::exchange_current_from_resistance(VT, 669.0, 2e-4), 0.384, 5e-4);
+  // Round trip: two interfaces of R_ct = V_T / (i0 A) each give the cell resistance back.
+  const double i0 = ph::exchange_current_from_resistance(VT, 500.0, 1e-8);
+  EXPECT_NEAR(2.0 * VT / (i0 * 1e-8), 500.0, 1e-9);
+  EXPECT_NEAR(ph::exchange_current_from_resistance(VT, 500.0, 1e-8, 2.0), 0.5 * i0, 1e-12 * i0);
+  EXPECT_EQ(ph::exchange_current_from_resistance(VT, 0.0, 1e-8), 0.0);
 }
 
 TEST(ButlerVolmerFace, LimitsIdealAndInsulating) {
