@@ -333,6 +333,32 @@ CurrentUniformitySpec read_current_uniformity(MapReader r) {
   return x;
 }
 
+FieldsUnderCurrentSpec read_fields_under_current(MapReader r) {
+  FieldsUnderCurrentSpec x;
+  x.current_density_A_m2 = r.number("current_density_A_m2", 1.0, Range{-1e4, 1e4},
+                                    "galvanostatic current density over the full electrode face (A/m2; 1 = the "
+                                    "paper's 0.1 mA/cm2), into the cell at the low electrode");
+  read_li_kinetics(r, x.exchange_current_density_A_m2, x.interfacial_resistance_ohm, x.electrode_area_m2, "");
+  const YAML::Node times = r.raw("snapshot_times_tau", "list of numbers",
+                                 "snapshot times in tau_d = L^2 / (pi^2 D_amb,gel) (default [0.1, 1, 10]); "
+                                 "equilibrium and steady state are always written");
+  if (times.IsDefined()) {
+    x.snapshot_times_tau.clear();
+    if (!times.IsSequence()) r.context().fail(times, r.key_path("snapshot_times_tau"), "expected a list such as [0.1, 1, 10]");
+    for (const auto& t : times) {
+      double v = 0.0;
+      if (!t.IsScalar() || !YAML::convert<double>::decode(t, v) || !(v > 0.0) ||
+          (!x.snapshot_times_tau.empty() && !(v > x.snapshot_times_tau.back())))
+        r.context().fail(t, r.key_path("snapshot_times_tau"), "snapshot times must be positive and increasing");
+      x.snapshot_times_tau.push_back(v);
+    }
+  }
+  if (!r.documenting() && x.current_density_A_m2 == 0.0)
+    r.fail_at_key("current_density_A_m2", "must not be 0 (the equilibrium fields are written anyway)");
+  r.finish();
+  return x;
+}
+
 // Keys of the flat experiment section before one spec per experiment: name where each went.
 void reject_moved_experiment_keys(const MapReader& r) {
   static const std::vector<std::pair<std::string, std::string>> moved{
@@ -381,7 +407,8 @@ ExperimentConfig read_experiment(MapReader r) {
   // Exactly the block of the chosen experiment may be present (as for geometry.structure).
   const std::vector<std::string> docs{"parameters of experiment conductivity", "parameters of experiment transference",
                                       "parameters of experiment arrhenius", "parameters of experiment bruce_vincent",
-                                      "parameters of experiment current_uniformity"};
+                                      "parameters of experiment current_uniformity",
+                                      "parameters of experiment fields_under_current"};
   for (int k = 0; k < static_cast<int>(names.size()); ++k) {
     bool present = false;
     MapReader sub = r.child(names[k], docs[k], &present);
@@ -393,6 +420,7 @@ ExperimentConfig read_experiment(MapReader r) {
     if (k == 2) x.spec = read_arrhenius(sub);
     if (k == 3) x.spec = read_bruce_vincent(sub);
     if (k == 4) x.spec = read_current_uniformity(sub);
+    if (k == 5) x.spec = read_fields_under_current(sub);
   }
   if (r.documenting()) x.spec = ConductivitySpec{};
   r.finish();
@@ -520,7 +548,8 @@ void apply_override(YAML::Node& root, const std::string& text, std::set<std::str
 
 const std::vector<std::string>& experiment_names() {
   static const std::vector<std::string> names{"conductivity", "transference", "arrhenius", "bruce_vincent",
-                                              "current_uniformity"};
+                                              "current_uniformity",
+                                              "fields_under_current"};
   return names;
 }
 

@@ -62,9 +62,19 @@ struct CurrentUniformitySpec {
   double wagner_length_m = 0.0;                ///< l of the Wagner number; 0 = from the geometry
 };
 
+/// experiment.fields_under_current: Li | cell | Li under a constant current, the fields of the
+/// paper's Fig. 5 at equilibrium, at snapshot times and at steady state (spec §5.6).
+struct FieldsUnderCurrentSpec {
+  double current_density_A_m2 = 1.0;  ///< over the full electrode face (the paper's 0.1 mA/cm2)
+  double exchange_current_density_A_m2 = 0.0;  ///< Butler-Volmer i0 at c0; 0 (and no resistance) = ideal Li
+  double interfacial_resistance_ohm = 0.0, electrode_area_m2 = 0.0;  ///< as in BruceVincentSpec
+  std::vector<double> snapshot_times_tau{0.1, 1.0, 10.0};  ///< in tau_d of the gel over the cell length
+};
+
 /// One spec per experiment; the alternative held names the experiment (experiment_name).
 using ExperimentSpec =
-    std::variant<ConductivitySpec, TransferenceSpec, ArrheniusSpec, BruceVincentSpec, CurrentUniformitySpec>;
+    std::variant<ConductivitySpec, TransferenceSpec, ArrheniusSpec, BruceVincentSpec, CurrentUniformitySpec,
+                 FieldsUnderCurrentSpec>;
 
 /// Virtual experiment run by `ionpath run`: `experiment.type` picks one, `experiment.<type>`
 /// holds its parameters; the keys below are common to all.

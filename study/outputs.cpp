@@ -1,6 +1,7 @@
 #include "study/outputs.hpp"
 
 #include <limits>
+#include <utility>
 
 #include "io/atomic_file.hpp"
 #include "io/summary_writer.hpp"
@@ -32,18 +33,38 @@ std::map<std::string, int> phase_labels(const Structure& s) {
   return m;
 }
 
-void write_fields(const Outputs& out, const Structure& s, const std::string& stem, std::vector<io::CellField> fields,
-                  std::span<const std::uint8_t> active, const std::vector<io::ScalarResult>& scalars) {
+namespace {
+
+// The VTK pieces and the HDF5 file of one set of fields under `name`; returns the VTK file.
+std::string write_pieces(const Outputs& out, const Structure& s, const std::string& name, std::vector<io::CellField> fields,
+                         std::span<const std::uint8_t> active, const std::vector<io::ScalarResult>& scalars) {
   fields.insert(fields.begin(), io::CellField{"phase", "1", 1, s.labels.labels()});
   if (!active.empty()) fields.push_back({"active", "1", 1, active});
   const io::FieldLayout layout{s.domain->grid(), s.domain->owned(), out.comm};
-  if (out.what.vtk) {
-    const std::string file = io::write_vtk(out.directory, stem, layout, fields);
-    io::on_rank0_collectively(out.comm, [&] { io::write_pvd(out.directory, stem, {{0.0, file}}); });
-  }
+  std::string file;
+  if (out.what.vtk) file = io::write_vtk(out.directory, name, layout, fields);
   if (out.what.hdf5)
-    io::write_hdf5(out.directory / (stem + ".h5"), layout, fields, out.provenance,
+    io::write_hdf5(out.directory / (name + ".h5"), layout, fields, out.provenance,
                    io::Hdf5Metadata{.scales = {}, .phase_labels = phase_labels(s), .results = scalars});
+  return file;
+}
+
+}  // namespace
+
+void write_fields(const Outputs& out, const Structure& s, const std::string& stem, std::vector<io::CellField> fields,
+                  std::span<const std::uint8_t> active, const std::vector<io::ScalarResult>& scalars) {
+  const std::string file = write_pieces(out, s, stem, std::move(fields), active, scalars);
+  if (out.what.vtk) io::on_rank0_collectively(out.comm, [&] { io::write_pvd(out.directory, stem, {{0.0, file}}); });
+}
+
+std::string write_snapshot(const Outputs& out, const Structure& s, const std::string& stem, const std::string& tag,
+                           std::vector<io::CellField> fields, std::span<const std::uint8_t> active,
+                           const std::vector<io::ScalarResult>& scalars) {
+  return write_pieces(out, s, stem + "_" + tag, std::move(fields), active, scalars);
+}
+
+void write_series(const Outputs& out, const std::string& stem, const std::vector<std::pair<double, std::string>>& members) {
+  if (out.what.vtk) io::on_rank0_collectively(out.comm, [&] { io::write_pvd(out.directory, stem, members); });
 }
 
 void write_structure(const Outputs& out, const Structure& s, const io::RunConfig& config) {

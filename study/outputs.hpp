@@ -40,6 +40,15 @@ struct Outputs {
 void write_fields(const Outputs& out, const Structure& s, const std::string& stem, std::vector<io::CellField> fields,
                   std::span<const std::uint8_t> active = {}, const std::vector<io::ScalarResult>& scalars = {});
 
+/// One member of a time series: `<stem>_<tag>.{vti|pvti}` and `<stem>_<tag>.h5` as write_fields
+/// writes them, without a .pvd; returns the VTK file name for write_series (empty without VTK).
+[[nodiscard]] std::string write_snapshot(const Outputs& out, const Structure& s, const std::string& stem,
+                                         const std::string& tag, std::vector<io::CellField> fields,
+                                         std::span<const std::uint8_t> active = {},
+                                         const std::vector<io::ScalarResult>& scalars = {});
+/// `<stem>.pvd`: the snapshots as one ParaView time series (time in seconds). Rank 0 writes.
+void write_series(const Outputs& out, const std::string& stem, const std::vector<std::pair<double, std::string>>& members);
+
 /// Writes structure.{vti|pvti,pvd,h5} and geometry.json (report, provenance, phase labels).
 void write_structure(const Outputs& out, const Structure& s, const io::RunConfig& config);
 

@@ -5,6 +5,7 @@
 #include "study/conductivity.hpp"
 #include "study/current_uniformity.hpp"
 #include "study/experiment.hpp"
+#include "study/fields_under_current.hpp"
 #include "study/transference.hpp"
 
 namespace ionpath::study {
@@ -19,7 +20,10 @@ const std::vector<ExperimentEntry>& experiment_registry() {
       {"bruce_vincent", "Li | cell | Li potentiostatic polarisation: I_0, I_s, t+ (steady or transient route)",
        bruce_vincent_experiment},
       {"current_uniformity", "normal current density on the electrode: CV, max/mean, A50 at every averaging scale, Wa",
-       current_uniformity_experiment}};
+       current_uniformity_experiment},
+      {"fields_under_current",
+       "Li | cell | Li at constant current: Fig. 5 fields at equilibrium, snapshot times and steady state, V(t), i_lim",
+       fields_under_current_experiment}};
   return registry;
 }
 

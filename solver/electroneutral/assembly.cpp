@@ -60,6 +60,10 @@ class Sweep {
       if (f.own_L >= 0) cur[3 * f.own_L + f.axis] += 0.5 * current;
       if (f.own_R >= 0) cur[3 * f.own_R + f.axis] += 0.5 * current;
     }
+    if (double* li = t_.cell_li_flux) {
+      if (f.own_L >= 0) li[3 * f.own_L + f.axis] += 0.5 * ff.plus.value;
+      if (f.own_R >= 0) li[3 * f.own_R + f.axis] += 0.5 * ff.plus.value;
+    }
     if (f.axis == ta_ && f.own_L >= 0) {
       ctx_.diag.cross_section[static_cast<std::size_t>(f.upper[ta_])] += current;
       record_plane(f.upper, current, conducts(f));
@@ -143,6 +147,7 @@ class Sweep {
     dg.current_in[e] -= out[0] - out[1];
     const double i_dir = e == 1 ? out[0] - out[1] : -(out[0] - out[1]);  // current in +axis
     if (t_.cell_current) t_.cell_current[3 * b.cell.own + ua] += 0.5 * i_dir;
+    if (t_.cell_li_flux) t_.cell_li_flux[3 * b.cell.own + ua] += 0.5 * (e == 1 ? out[0] : -out[0]);
     dg.cross_section[static_cast<std::size_t>(e == 1 ? n_ta_ : 0)] += i_dir;
     if (dg.planes) {
       mesh::Index3 f = b.cell.index;
@@ -348,7 +353,8 @@ void collect_result(Context& ctx, Vec x, ElectroneutralResult& out) {
       ctx.diag.plane_slot[static_cast<std::size_t>(planes.planes[q])] = static_cast<int>(q);
     ctx.diag.planes = &planes;
   }
-  const assembly::StateEvaluation s(ctx, x, &out.current, "electroneutral: final state is unphysical (overflow or NaN)");
+  const assembly::StateEvaluation s(ctx, x, &out.current, "electroneutral: final state is unphysical (overflow or NaN)",
+                                    &out.li_flux);
   ctx.diag.planes = nullptr;
   if (!planes.empty()) reduce_plane_maps(d.comm(), planes);
   out.plane_currents = std::move(planes);

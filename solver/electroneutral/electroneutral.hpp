@@ -59,6 +59,7 @@ struct ElectroneutralInput {
 struct ElectroneutralResult {
   std::vector<double> mu_plus, mu_minus, c_plus, c_minus, psi;  ///< per owned cell (0 in inactive cells)
   std::vector<double> current;        ///< 3 per owned cell: cell average of the face currents N+ - N-
+  std::vector<double> li_flux;        ///< 3 per owned cell: cell average of the face Li+ fluxes N+
   std::vector<std::uint8_t> active;   ///< per owned cell
   /// Li+ flux and current (N+ - N-) into the domain through the low / high electrode face, summed
   /// over face cells (multiply by F N0 L0^2 for amperes).

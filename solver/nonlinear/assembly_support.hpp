@@ -30,6 +30,7 @@ struct Target {
   const double* rate = nullptr;     ///< owned, dof per cell: C' or u' (transient only)
   double shift = 0.0;               ///< dC'/dC or du'/du (transient Jacobian)
   double* cell_current = nullptr;   ///< optional, 3 per owned cell
+  double* cell_li_flux = nullptr;   ///< optional, 3 per owned cell: cell average of the Li+ face fluxes (electroneutral)
 };
 
 /// Ghosted copy of component `comp` of an owned array with `stride` values per cell.

@@ -112,7 +112,8 @@ PetscErrorCode ts_transient_variable(TS, Vec x, Vec C, void* raw) {
   });
 }
 
-StateEvaluation::StateEvaluation(Model& m, Vec x, std::vector<double>* cell_current, const char* unphysical)
+StateEvaluation::StateEvaluation(Model& m, Vec x, std::vector<double>* cell_current, const char* unphysical,
+                                 std::vector<double>* cell_li_flux)
     : state_(*m.domain, x) {
   const std::size_t n_own = m.domain->owned().n_cells();
   std::vector<double> scratch(static_cast<std::size_t>(m.dof) * n_own);
@@ -121,6 +122,10 @@ StateEvaluation::StateEvaluation(Model& m, Vec x, std::vector<double>* cell_curr
   if (cell_current) {
     cell_current->assign(3 * n_own, 0.0);
     t.cell_current = cell_current->data();
+  }
+  if (cell_li_flux) {
+    cell_li_flux->assign(3 * n_own, 0.0);
+    t.cell_li_flux = cell_li_flux->data();
   }
   const Storage storage = m.storage;
   m.storage = Storage::steady;  // the fields and fluxes of the state, without storage terms

@@ -89,7 +89,8 @@ PetscErrorCode ts_transient_variable(TS, Vec x, Vec C, void* model);
 /// if the state is unphysical.
 class StateEvaluation {
  public:
-  StateEvaluation(Model& m, Vec x, std::vector<double>* cell_current, const char* unphysical);
+  StateEvaluation(Model& m, Vec x, std::vector<double>* cell_current, const char* unphysical,
+                  std::vector<double>* cell_li_flux = nullptr);
   [[nodiscard]] const double* values() const noexcept { return state_.values(); }
 
  private:

@@ -1,0 +1,170 @@
+// fields_under_current (spec §5.6, §8 items 2 and 14) on small grids: the homogeneous gel under
+// half its limiting current matches the exact 1D steady state (profile, cell voltage 2 ln 3 V_T)
+// and its numerical limiting current 4 F D+ c0 / L; charged walls hold more Li+ than the gel and
+// sit at a Donnan offset in phi; the snapshots land on their times and the files exist.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "io/config.hpp"
+#include "physics/conductivity.hpp"
+#include "physics/constants.hpp"
+#include "study/fields_under_current.hpp"
+
+namespace study = ionpath::study;
+namespace io = ionpath::io;
+namespace ph = ionpath::physics;
+namespace fs = std::filesystem;
+
+namespace {
+
+int rank() {
+  int r = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+
+fs::path work_dir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("ionpath_fields_" + name + "_" + std::to_string(::getpid()));
+  return d;
+}
+
+io::RunConfig config_from(const std::string& name, const std::string& yaml, const std::vector<std::string>& overrides) {
+  const auto file = fs::temp_directory_path() /
+                    ("ionpath_fields_" + name + "_" + std::to_string(::getpid()) + "_" + std::to_string(rank()) + ".yaml");
+  std::ofstream(file) << yaml;
+  io::RunConfig c = io::load_config(file, overrides);
+  fs::remove(file);
+  return c;
+}
+
+struct FieldsRun {
+  io::RunConfig config;
+  study::FieldsUnderCurrentResult r;
+};
+
+FieldsRun run(const std::string& name, const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  FieldsRun out{config_from(name, yaml, overrides), {}};
+  const fs::path dir = work_dir(name);
+  out.config.output.directory = dir.string();
+  if (rank() == 0) fs::create_directories(dir);
+  MPI_Barrier(MPI_COMM_WORLD);
+  const study::Structure s = study::build_structure(out.config, MPI_COMM_WORLD);
+  const study::Outputs o{dir, out.config.output, study::make_provenance(out.config, "test", MPI_COMM_WORLD),
+                         MPI_COMM_WORLD};
+  const study::ExperimentContext ctx{out.config, s, o, true};
+  out.r = study::run_fields_under_current(ctx, 2);
+  return out;
+}
+
+const char* gel_box = R"(
+grid: {n_cells: [2, 2, 40], voxel_size_m: 0.5e-6}
+geometry: {structure: pure_gel, side_walls: zero_flux, transport_axis: z}
+phases:
+  gel: {sigma_S_m: 0.0632, t_plus: 0.42}
+experiment: {type: fields_under_current}
+)";
+
+}  // namespace
+
+TEST(FieldsUnderCurrent, HomogeneousGelMatchesExact1DSolutionAndLimitingCurrent) {
+  // i_lim = 4 F D+ c0 / L with D+ = sigma t+ R T / (F^2 c0): i = 0.5 i_lim gives c(0)/c(L) = 3.
+  const double F = ph::faraday_C_mol, R = ph::gas_constant_J_mol_K, T = 298.15, c0 = 390.0, L = 20e-6;
+  const double Dp = 0.0632 * 0.42 * R * T / (F * F * c0), i_lim = 4 * F * Dp * c0 / L;
+  char set[96];
+  std::snprintf(set, sizeof set, "experiment.fields_under_current.current_density_A_m2=%.17g", 0.5 * i_lim);
+  const FieldsRun g = run("gel", gel_box, {set});
+  const auto& r = g.r;
+  EXPECT_NEAR(r.i_lim_gel_exact_A_m2, i_lim, 1e-12 * i_lim);
+  EXPECT_NEAR(r.i_lim_gel_ohmic_A_m2, i_lim * (1 - 0.42), 1e-9 * i_lim);  // misses it by 1/(1 - t+)
+  // Steady profile c = c0 (1 + (L/2 - z)/L) and V = 2 ln 3 V_T: second order in h, measured
+  // 5.8e-5 and 3.5e-5 relative at 40 cells (tests/solver/electroneutral_equipotential_*).
+  const double VT = R * T / F;
+  EXPECT_NEAR(r.steady_voltage_V, 2 * std::log(3.0) * VT, 3e-4 * 2 * std::log(3.0) * VT);
+  double err = 0.0;
+  const auto& st = r.steady;
+  const auto& own = study::build_structure(g.config, MPI_COMM_WORLD).domain->owned();
+  for (int k = own.lo[2]; k < own.hi[2]; ++k)
+    for (int j = own.lo[1]; j < own.hi[1]; ++j)
+      for (int i = own.lo[0]; i < own.hi[0]; ++i) {
+        const double z = (k + 0.5) / 40.0;
+        err = std::max(err, std::abs(st.c_plus[own.offset(i, j, k)] - (1.0 + (0.5 - z))));
+      }
+  MPI_Allreduce(MPI_IN_PLACE, &err, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  EXPECT_LT(err, 3e-4);
+  // The limiting current from the cathode face concentration, c_f / c0 = 1 - i / i_lim exactly in
+  // the continuum: the grid's error is the profile's (h^2 at 40 cells, < 3e-4 above).
+  EXPECT_NEAR(r.i_lim_A_m2, i_lim, 6e-4 * i_lim);
+  EXPECT_NEAR(r.i_lim_local_A_m2, r.i_lim_A_m2, 1e-9 * i_lim);  // uniform face
+  // Snapshots: equilibrium, 0.1, 1, 10 tau_d, steady, in time order, landing on their times.
+  ASSERT_EQ(r.snapshots.size(), 5u);
+  EXPECT_EQ(r.snapshots.front().tag, "equilibrium");
+  EXPECT_EQ(r.snapshots.back().tag, "steady");
+  EXPECT_NEAR(r.snapshots[2].t_tau, 1.0, 1e-9);
+  EXPECT_EQ(r.snapshots[0].voltage_V, 0.0);
+  for (std::size_t s = 1; s < r.snapshots.size(); ++s) EXPECT_GT(r.snapshots[s].voltage_V, r.snapshots[s - 1].voltage_V);
+  if (rank() == 0) {
+    std::printf("gel at 0.5 i_lim: V_steady / (2 ln3 V_T) - 1 = %.2e, max |c/c0 - exact| = %.2e, i_lim %.6g vs %.6g "
+                "(%.2e); V at 0.1/1/10 tau_d %.5g %.5g %.5g mV\n",
+                r.steady_voltage_V / (2 * std::log(3.0) * VT) - 1, err, r.i_lim_A_m2, i_lim, r.i_lim_A_m2 / i_lim - 1,
+                1e3 * r.snapshots[1].voltage_V, 1e3 * r.snapshots[2].voltage_V, 1e3 * r.snapshots[3].voltage_V);
+    const fs::path dir = work_dir("gel");
+    for (const char* f : {"fields_under_current_z.pvd", "fields_under_current_z_equilibrium.h5",
+                          "fields_under_current_z_t1tau.h5", "fields_under_current_z_steady.h5",
+                          "fields_under_current_z_voltage.csv"})
+      EXPECT_TRUE(fs::exists(dir / f)) << f;
+    fs::remove_all(dir);
+  }
+}
+
+TEST(FieldsUnderCurrent, ChargedWallsHoldLiAndSitAtADonnanOffset) {
+  // Walls along z (transport axis) with X = 627 mol/m3 across x: c+ at wall cells above the gel's,
+  // phi in the walls below the gel's by about V_T asinh(X / (2 c)) (spec §5.6, §8 item 14).
+  const FieldsRun w = run("walls", R"(
+grid: {n_cells: [16, 1, 12], voxel_size_m: 0.5e-6}
+geometry:
+  structure: aligned_walls
+  side_walls: periodic
+  transport_axis: z
+  aligned_walls: {spacing_m: 4.0e-6, spacing_spread: 0.0, thickness_m: 1.0e-6}
+phases:
+  gel: {sigma_S_m: 0.0632, t_plus: 0.42}
+  wall: {sigma_S_m: 0.0316, t_plus: 0.42, sheet_normal: x, normal_to_inplane_ratio: 0.0, fixed_charge_mol_m3: 627, capacity: 0.5}
+experiment: {type: fields_under_current, fields_under_current: {snapshot_times_tau: [1.0]}}
+)");
+  const auto& st = w.r.steady;
+  const study::Structure s = study::build_structure(w.config, MPI_COMM_WORLD);
+  double sums[6] = {0, 0, 0, 0, 0, 0};  // wall: c+, phi, n; gel: c+, phi, n (middle layers)
+  const auto& own = s.domain->owned();
+  for (int k = own.lo[2]; k < own.hi[2]; ++k)
+    for (int i = own.lo[0]; i < own.hi[0]; ++i) {
+      if (k < 4 || k >= 8) continue;
+      const std::size_t o = own.offset(i, 0, k);
+      const bool wall = s.table.name_of(s.labels.labels()[o]) == "wall";
+      double* acc = sums + (wall ? 0 : 3);
+      acc[0] += st.c_plus[o];
+      acc[1] += st.psi[o];
+      acc[2] += 1.0;
+    }
+  MPI_Allreduce(MPI_IN_PLACE, sums, 6, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  ASSERT_GT(sums[2], 0.0);
+  ASSERT_GT(sums[5], 0.0);
+  const double cw = sums[0] / sums[2], cg = sums[3] / sums[5];
+  const double offset = (sums[1] / sums[2] - sums[4] / sums[5]);  // in V_T
+  const double donnan = -std::asinh(627.0 / 390.0 / 2.0);
+  if (rank() == 0) {
+    std::printf("walls: c+ wall %.4f gel %.4f (c0); phi offset %.4f V_T, Donnan at c0 %.4f; steady V %.5g mV\n", cw, cg,
+                offset, donnan, 1e3 * w.r.steady_voltage_V);
+    fs::remove_all(work_dir("walls"));
+  }
+  EXPECT_GT(cw, 1.5 * cg);
+  EXPECT_LT(offset, 0.0);
+  EXPECT_NEAR(offset, donnan, 0.2 * std::abs(donnan));
+  EXPECT_GT(w.r.steady_voltage_V, 0.0);
+}
