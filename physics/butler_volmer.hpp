@@ -58,6 +58,11 @@ struct ButlerVolmerRate {
   return R_cell > 0.0 && area > 0.0 ? 2.0 * VT / (alpha_sum * R_cell * area) : 0.0;
 }
 
+/// The experiments' i0 (A/m2): from the cell resistance when one is given, else i0_given (0 = ideal Li).
+[[nodiscard]] inline double li_exchange_current(double VT, double i0_given, double R_cell, double area) noexcept {
+  return R_cell > 0.0 ? exchange_current_from_resistance(VT, R_cell, area) : i0_given;
+}
+
 struct ButlerVolmerFace {
   double flux_in = 0.0;          ///< Li+ flux from the metal into the cell (per unit face area)
   double d_mu_plus = 0.0;        ///< d flux_in / d mu+_K

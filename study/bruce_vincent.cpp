@@ -34,10 +34,8 @@ void run_transient(const Structure& s, const io::RunConfig& config, const Specie
   const double VT = sc.VT;
   r.interfacial_resistance_ohm = x.interfacial_resistance_ohm;
   r.electrode_area_m2 = x.electrode_area_m2;
-  r.exchange_current_density_A_m2 =
-      x.interfacial_resistance_ohm > 0.0
-          ? physics::exchange_current_from_resistance(VT, x.interfacial_resistance_ohm, x.electrode_area_m2)
-          : x.exchange_current_density_A_m2;
+  r.exchange_current_density_A_m2 = physics::li_exchange_current(VT, x.exchange_current_density_A_m2,
+                                                                 x.interfacial_resistance_ohm, x.electrode_area_m2);
   r.requested_end_time_s = x.end_time_s;
   study::PotentiostaticStepOptions opt;
   opt.delta_V = r.voltage_V / VT;

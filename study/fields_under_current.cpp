@@ -162,10 +162,8 @@ FieldsUnderCurrentResult run_fields_under_current(const ExperimentContext& ctx, 
   r.current_A = x.current_density_A_m2 * r.area_m2;
   r.interfacial_resistance_ohm = x.interfacial_resistance_ohm;
   r.electrode_area_m2 = x.electrode_area_m2;
-  r.exchange_current_density_A_m2 =
-      x.interfacial_resistance_ohm > 0.0
-          ? physics::exchange_current_from_resistance(VT, x.interfacial_resistance_ohm, x.electrode_area_m2)
-          : x.exchange_current_density_A_m2;
+  r.exchange_current_density_A_m2 = physics::li_exchange_current(VT, x.exchange_current_density_A_m2,
+                                                                 x.interfacial_resistance_ohm, x.electrode_area_m2);
   // Homogeneous-gel references (spec §8.2) and tau_d of the gel over the cell length.
   const auto gel = physics::nernst_planck_diffusivities(config.phase("gel"), config.electrolyte);
   const auto ax = static_cast<std::size_t>(axis);

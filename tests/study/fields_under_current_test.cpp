@@ -30,9 +30,11 @@ int rank() {
   return r;
 }
 
+// One folder for all ranks: rank 0's pid names it.
 fs::path work_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("ionpath_fields_" + name + "_" + std::to_string(::getpid()));
-  return d;
+  int pid = static_cast<int>(::getpid());
+  MPI_Bcast(&pid, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return fs::temp_directory_path() / ("ionpath_fields_" + name + "_" + std::to_string(pid));
 }
 
 io::RunConfig config_from(const std::string& name, const std::string& yaml, const std::vector<std::string>& overrides) {
@@ -109,12 +111,12 @@ TEST(FieldsUnderCurrent, HomogeneousGelMatchesExact1DSolutionAndLimitingCurrent)
   EXPECT_NEAR(r.snapshots[2].t_tau, 1.0, 1e-9);
   EXPECT_EQ(r.snapshots[0].voltage_V, 0.0);
   for (std::size_t s = 1; s < r.snapshots.size(); ++s) EXPECT_GT(r.snapshots[s].voltage_V, r.snapshots[s - 1].voltage_V);
+  const fs::path dir = work_dir("gel");
   if (rank() == 0) {
     std::printf("gel at 0.5 i_lim: V_steady / (2 ln3 V_T) - 1 = %.2e, max |c/c0 - exact| = %.2e, i_lim %.6g vs %.6g "
                 "(%.2e); V at 0.1/1/10 tau_d %.5g %.5g %.5g mV\n",
                 r.steady_voltage_V / (2 * std::log(3.0) * VT) - 1, err, r.i_lim_A_m2, i_lim, r.i_lim_A_m2 / i_lim - 1,
                 1e3 * r.snapshots[1].voltage_V, 1e3 * r.snapshots[2].voltage_V, 1e3 * r.snapshots[3].voltage_V);
-    const fs::path dir = work_dir("gel");
     for (const char* f : {"fields_under_current_z.pvd", "fields_under_current_z_equilibrium.h5",
                           "fields_under_current_z_t1tau.h5", "fields_under_current_z_steady.h5",
                           "fields_under_current_z_voltage.csv"})
@@ -158,10 +160,11 @@ experiment: {type: fields_under_current, fields_under_current: {snapshot_times_t
   const double cw = sums[0] / sums[2], cg = sums[3] / sums[5];
   const double offset = (sums[1] / sums[2] - sums[4] / sums[5]);  // in V_T
   const double donnan = -std::asinh(627.0 / 390.0 / 2.0);
+  const fs::path dir = work_dir("walls");
   if (rank() == 0) {
     std::printf("walls: c+ wall %.4f gel %.4f (c0); phi offset %.4f V_T, Donnan at c0 %.4f; steady V %.5g mV\n", cw, cg,
                 offset, donnan, 1e3 * w.r.steady_voltage_V);
-    fs::remove_all(work_dir("walls"));
+    fs::remove_all(dir);
   }
   EXPECT_GT(cw, 1.5 * cg);
   EXPECT_LT(offset, 0.0);
