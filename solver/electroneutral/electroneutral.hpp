@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "physics/butler_volmer.hpp"
+#include "solver/nonlinear/checkpoint.hpp"
 #include "solver/grid/domain.hpp"
 #include "solver/grid/plane_currents.hpp"
 
@@ -132,6 +133,13 @@ struct TransientOptions {
   std::function<void(double t, const ElectroneutralResult& state)> on_snapshot = {};
   /// Called on every rank after every accepted step (collective work is allowed).
   std::function<void(const StepReport&)> on_step = {};
+  /// Checkpoints during the adaptive phase (solver/nonlinear/checkpoint.hpp): the state, the next
+  /// step, the history and the counters; each checkpoint also restarts BDF there, so a resumed run
+  /// takes the same steps as the uninterrupted one.
+  CheckpointPolicy checkpoint = {};
+  /// Resume from checkpoint.file (its run key must equal checkpoint.run_key) instead of starting
+  /// from input.initial_mu. Snapshots at or before the checkpoint's time are not delivered again.
+  bool restart = false;
 };
 
 struct TransientResult {

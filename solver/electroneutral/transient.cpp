@@ -28,6 +28,9 @@ struct TransientContext final : assembly::StepObserver {
   void on_accepted_step(const assembly::AcceptedStep& step) override;
   void record(const assembly::AcceptedStep& step);
   void take_snapshot(const assembly::AcceptedStep& step);
+  void checkpoint(const assembly::AcceptedStep& step);
+  [[nodiscard]] std::vector<double> records(TS ts) const;
+  void restore(const CheckpointRecord& rec);
 
   Context& en;
   const TransientOptions& options;
@@ -36,6 +39,8 @@ struct TransientContext final : assembly::StepObserver {
   double tau_d = 0.0;
   bool steady = false;
   std::size_t next_snapshot = 0;  // index into options.snapshot_times
+  bool adaptive_phase = false;    // checkpoints only after the first backward-Euler step
+  CheckpointClock clock{options.checkpoint};
   double shift = 0.0;          // of the last IJacobian (current time step)
   double jacobian_norm = 0.0;  // ||J||_inf of the last IJacobian
   double storage_norm = 0.0;   // || kappa c- ||_2 of the initial state
@@ -134,6 +139,7 @@ PetscErrorCode conserve_anion_sum(SNESLineSearch ls, Vec, Vec y, PetscBool* chan
 void TransientContext::on_accepted_step(const assembly::AcceptedStep& step) {
   record(step);
   take_snapshot(step);
+  checkpoint(step);
   if (options.on_step) {
     const auto& h = result.history;
     StepReport report;
@@ -145,6 +151,66 @@ void TransientContext::on_accepted_step(const assembly::AcceptedStep& step) {
     report.sample = &h.back();
     options.on_step(report);
   }
+}
+
+// Layout of a checkpoint's records: version, inventory, storage norm, the four counters, the
+// galvanostatic metal potential of the last evaluation and the low electrode's potential (the next
+// evaluation's first guess: without them a resumed run differs at the scalar solve's tolerance),
+// then the history (8 numbers per sample, CurrentSample's order).
+constexpr double records_version = 2.0;
+constexpr std::size_t records_head = 9, sample_size = 8;
+
+std::vector<double> TransientContext::records(TS ts) const {
+  PetscInt steps = 0, rejects = 0, fails = 0, its = 0;
+  IONPATH_PETSC_CALL(TSGetStepNumber(ts, &steps));
+  IONPATH_PETSC_CALL(TSGetStepRejections(ts, &rejects));
+  IONPATH_PETSC_CALL(TSGetSNESFailures(ts, &fails));
+  IONPATH_PETSC_CALL(TSGetSNESIterations(ts, &its));
+  std::vector<double> r{records_version,
+                        inventory,
+                        storage_norm,
+                        static_cast<double>(result.steps + steps),
+                        static_cast<double>(result.rejected_steps + rejects),
+                        static_cast<double>(result.snes_failures + fails),
+                        static_cast<double>(result.final_state.newton_iterations + its),
+                        en.galvanostatic.phi,
+                        en.input.low.mu_plus};
+  for (const CurrentSample& h : result.history)
+    r.insert(r.end(), {h.t, h.current_in_low, h.current_in_high, h.electrode_potential_low, h.electrode_potential_high,
+                       h.anion_inventory, h.kinetic_conductance_low, h.kinetic_conductance_high});
+  return r;
+}
+
+void TransientContext::restore(const CheckpointRecord& rec) {
+  const auto& r = rec.records;
+  if (r.size() < records_head || r[0] != records_version || (r.size() - records_head) % sample_size != 0)
+    throw std::runtime_error("restart: checkpoint " + options.checkpoint.file.string() +
+                             " holds records of another layout (written by another ionpath version?)");
+  inventory = result.initial_inventory = r[1];
+  storage_norm = r[2];
+  result.steps = static_cast<int>(r[3]);
+  result.rejected_steps = static_cast<int>(r[4]);
+  result.snes_failures = static_cast<int>(r[5]);
+  result.final_state.newton_iterations = static_cast<int>(r[6]);
+  en.galvanostatic.phi = r[7];
+  en.input.low.mu_plus = r[8];
+  result.history.clear();
+  for (std::size_t i = records_head; i < r.size(); i += sample_size)
+    result.history.push_back({r[i], r[i + 1], r[i + 2], r[i + 3], r[i + 4], r[i + 5], r[i + 6], r[i + 7]});
+  while (next_snapshot < options.snapshot_times.size() && options.snapshot_times[next_snapshot] <= rec.t * (1.0 + 1e-10))
+    ++next_snapshot;  // delivered before the checkpoint
+  clock.resume_from(rec.steps);
+}
+
+// Writes a checkpoint when one is due, then restarts BDF at this state: a resumed run starts a
+// fresh BDF here too, so both take the same steps (bit for bit on the same ranks).
+void TransientContext::checkpoint(const assembly::AcceptedStep& step) {
+  if (!adaptive_phase || steady || !clock.due(en.domain->comm(), static_cast<int>(result.history.size()))) return;
+  PetscReal dt = 0.0;
+  IONPATH_PETSC_CALL(TSGetTimeStep(step.ts, &dt));  // the next step, after any snapshot landing
+  CheckpointRecord rec{options.checkpoint.run_key, step.t, dt, static_cast<int>(result.history.size()), records(step.ts)};
+  write_checkpoint(en.domain->comm(), options.checkpoint.file, step.x, rec);
+  IONPATH_PETSC_CALL(TSRestartStep(step.ts));
 }
 
 // Delivers a snapshot when the step landed on the next snapshot time, then shortens the next step
@@ -268,11 +334,11 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
   // One TS per phase: a single backward-Euler step of dt0 makes the initial state consistent with
   // the algebraic charge row (the potential jumps at t = 0+, which no error estimate can follow;
   // its current is I0), then adaptive BDF2 from there.
-  auto make_ts = [&](bool first) {
+  auto make_ts = [&](bool first, double t_start, double dt) {
     assembly::TimeSteppingRecipe recipe;
     recipe.prefix = "en_";
-    recipe.t_start = first ? 0.0 : dt0;
-    recipe.dt = dt0;
+    recipe.t_start = t_start;
+    recipe.dt = dt;
     recipe.t_max = t_max;
     recipe.max_steps = options.max_steps;
     recipe.atol = options.atol;
@@ -333,8 +399,17 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
     result.initial_inventory = tc.inventory = sums[0];
     tc.storage_norm = std::sqrt(sums[1]);
   }
-  run(make_ts(/*first=*/true));
-  if (!tc.steady && !(options.t_final > 0.0 && dt0 >= options.t_final)) run(make_ts(/*first=*/false));
+  if (options.restart) {  // resume the adaptive phase where the checkpoint left it
+    const CheckpointRecord rec = read_checkpoint(domain.comm(), options.checkpoint.file, x, options.checkpoint.run_key);
+    tc.restore(rec);
+    IONPATH_PETSC_CALL(VecCopy(x, tc.previous));
+    tc.adaptive_phase = true;
+    run(make_ts(/*first=*/false, rec.t, rec.dt));
+  } else {
+    run(make_ts(/*first=*/true, 0.0, dt0));
+    tc.adaptive_phase = true;
+    if (!tc.steady && !(options.t_final > 0.0 && dt0 >= options.t_final)) run(make_ts(/*first=*/false, dt0, dt0));
+  }
   result.reached_steady = tc.steady;
   const int newton = result.final_state.newton_iterations;
   en_detail::collect_result(en, x, result.final_state);

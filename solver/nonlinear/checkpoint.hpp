@@ -40,6 +40,9 @@ class CheckpointClock {
   explicit CheckpointClock(const CheckpointPolicy& policy);
   /// True when a checkpoint is due after `steps` accepted steps; resets the timers when it is.
   [[nodiscard]] bool due(MPI_Comm comm, int steps);
+  /// A resumed run counts from the checkpoint's steps, so its checkpoints fall where the
+  /// uninterrupted run's do.
+  void resume_from(int steps) { last_steps_ = steps; }
 
  private:
   const CheckpointPolicy& policy_;
