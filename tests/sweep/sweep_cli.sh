@@ -79,9 +79,10 @@ grep -q ',failed,.*,config,' tout/table.csv || fail "the invalid combination aft
 cat > slow.yaml <<'YAML'
 base: base.yaml
 axes:
-  - {key: grid.n_cells, values: [[24, 24, 24]]}
+  - {key: grid.n_cells, values: [[48, 48, 48]]}
   - {key: experiment.conductivity.model, values: [electroneutral]}
 YAML
+# (48^3: several seconds even on an idle machine; 24^3 took 0.26 s and ended before the signal)
 "$IONPATH" sweep slow.yaml -o sig -q & pid=$!
 for _ in $(seq 300); do [ -f sig/points/*/config.yaml ] 2>/dev/null && break; sleep 0.05; done
 sleep 0.5
