@@ -183,6 +183,50 @@ def section_resolution(out, measured, electrolytes):
     return lines + ["", "σ in mS/cm.", ""]
 
 
+def section_fig5(out, measured, electrolytes):
+    """c_total and phi of the steady state under 1 A/m2, side by side at common colour scales."""
+    import h5py
+    import numpy as np
+    files = {e: os.path.join(out, "fig5", e, "fields_under_current_z_steady.h5") for e in electrolytes}
+    files = {e: f for e, f in files.items() if os.path.isfile(f)}
+    if len(files) < len(electrolytes):
+        return ["## Fig. 5: fields under current", "", "Not run (see the stage table).", ""]
+    data = {}
+    for e, f in files.items():
+        with h5py.File(f, "r") as h:
+            data[e] = {k: np.array(h["fields"][k])[:, 0, :] for k in ("c_total", "phi")}
+    fig, ax = plt.subplots(2, len(electrolytes), figsize=(3.3 * len(electrolytes), 6.8), constrained_layout=True)
+    for row, (key, label) in enumerate((("c_total", "c_total = c+ + c− (mol/m³)"), ("phi", "φ (V, right electrode 0)"))):
+        lo = min(np.nanmin(d[key]) for d in data.values())
+        hi = max(np.nanmax(d[key]) for d in data.values())
+        for col, e in enumerate(electrolytes):
+            im = ax[row][col].imshow(data[e][key], origin="lower", vmin=lo, vmax=hi, cmap="viridis", aspect="equal")
+            ax[row][col].set_title("%s: %s" % (measured[e]["name"], key), fontsize=7)
+            ax[row][col].set_xlabel("x (cells)", fontsize=7)
+            ax[row][col].set_ylabel("z (cells)", fontsize=7)
+        fig.colorbar(im, ax=ax[row], shrink=0.8, label=label)
+    path = os.path.join(out, "figures", "fig5_steady.png")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    lines = ["## Fig. 5: fields under current", "",
+             "`fields_under_current` (spec §5.6): Li | electrolyte | Li, 1 A/m² (the paper's 0.1 mA/cm²), electroneutral "
+             "Nernst–Planck with fixed charge, a 2D x–z section (80 µm × 100 µm, one voxel in y; the aligned walls keep "
+             "their waviness in y–z, which this section cuts), steady state. Same colour scale per row; white = clay (no "
+             "electrolyte). In the aligned composite c_total is high in the walls (Donnan uptake of Li+ by the fixed "
+             "charge) and φ shows the walls' Donnan offset; the random composite's φ stays close to the gel's. The `.pvd` series "
+             "(equilibrium, 0.1, 1, 10 τ_d, steady) is in `fig5/<electrolyte>/`.", "",
+             "![Fig. 5 steady state](figures/fig5_steady.png)", "",
+             "| electrolyte | steady cell voltage (mV) | i_lim (A/m²) | c_total range (mol/m³) |", "|---|---|---|---|"]
+    for e in electrolytes:
+        s = summary(os.path.join(out, "fig5", e)) or {}
+        d = data[e]["c_total"]
+        lines.append("| %s | %s | %s | %.0f – %.0f |" % (
+            measured[e]["name"], "%.3f" % (1e3 * s["steady_voltage_V"]) if "steady_voltage_V" in s else "—",
+            "%.1f" % s["i_lim_A_m2"] if isinstance(s.get("i_lim_A_m2"), (int, float)) else "—", np.nanmin(d), np.nanmax(d)))
+    return lines + [""]
+
+
 def section_paraview(out):
     fig = os.path.join(out, "figures")
     pngs = sorted(f for f in os.listdir(fig) if f.startswith("paraview_")) if os.path.isdir(fig) else []
@@ -191,7 +235,8 @@ def section_paraview(out):
     lines = ["## Fields rendered by ParaView", "",
              "Rendered by Debian's ParaView 5.11 (`pvbatch`, `examples/paper/render_fields.py`) from the `.pvd` files "
              "ionpath wrote (`tortuosity/<electrolyte>/fields_z.pvd`: potential and current density of the conduction "
-             "solve along z at the configured voltage), mid-plane x–z slices at one colour scale per quantity.", ""]
+             "solve along z; `fig5/<electrolyte>/fields_under_current_z.pvd`: c_total and φ at the last member of the "
+             "series, the steady state), mid-plane x–z slices at one colour scale per quantity.", ""]
     lines += ["![%s](figures/%s)" % (p, p) for p in pngs]
     return lines + [""]
 
@@ -209,6 +254,7 @@ def write(out, args, stages, total_s, measured, electrolytes, params):
     lines += section_tortuosity(out, measured, electrolytes)
     lines += section_uniformity(out, measured, electrolytes)
     lines += section_resolution(out, measured, electrolytes)
+    lines += section_fig5(out, measured, electrolytes)
     lines += section_paraview(out)
     path = os.path.join(out, "report.md")
     tmp = path + ".tmp"

@@ -125,6 +125,18 @@ class Pipeline:
                      "--set", "experiment.axes=[x,y,z]", "--output", os.path.join(self.out, "tortuosity", e),
                      log=os.path.join(self.out, "logs", "tortuosity_%s.log" % e))
 
+    def fig5(self):
+        """Spec §5.6: a 2D x-z section (one voxel in y) of each electrolyte under 1 A/m2."""
+        if not self.has_experiment("fields_under_current"):
+            raise NotAvailable("ionpath has no fields_under_current experiment")
+        h = RESOLUTIONS_M[self.args.resolution]
+        nx, nz = int(round(80e-6 / h)), int(round(100e-6 / h))  # 80 um across, 100 um electrode to electrode
+        for e in ELECTROLYTES:
+            self.run("run", self.config(e), "--set", "grid.n_cells=[%d,1,%d]" % (nx, nz), "--set", "grid.voxel_size_m=%.6g" % h,
+                     *self.param_args(), "--set", "experiment.type=fields_under_current",
+                     "--output", os.path.join(self.out, "fig5", e), log=os.path.join(self.out, "logs", "fig5_%s.log" % e))
+        return "%d x 1 x %d cells at h = %.2g um" % (nx, nz, h * 1e6)
+
     def uniformity(self):
         if not self.has_experiment("current_uniformity"):
             raise NotAvailable("ionpath has no current_uniformity experiment")
@@ -145,16 +157,23 @@ class Pipeline:
         pvbatch = os.path.join(ROOT, "scripts", "pvbatch.sh")
         if shutil.which("pvbatch") is None or shutil.which("xvfb-run") is None:
             raise NotAvailable("pvbatch or xvfb-run missing (scripts/setup.sh installs them)")
-        fields = [os.path.join(self.out, "tortuosity", e, "fields_z.pvd") for e in ELECTROLYTES]
-        fields = [f for f in fields if os.path.isfile(f)]
-        if not fields:
+        jobs = [("tortuosity", "fields_z.pvd", "potential,current_density_magnitude"),
+                ("fig5", "fields_under_current_z.pvd", "c_total,phi")]
+        rendered = 0
+        for folder, name, arrays in jobs:
+            fields = [os.path.join(self.out, folder, e, name) for e in ELECTROLYTES]
+            fields = [f for f in fields if os.path.isfile(f)]
+            if not fields:
+                continue
+            cmd = [pvbatch, os.path.join(HERE, "render_fields.py"), "--arrays", arrays,
+                   "--out", os.path.join(self.out, "figures")] + fields
+            with open(os.path.join(self.out, "logs", "paraview_%s.log" % folder), "w") as f:
+                r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+            if r.returncode != 0:
+                raise RuntimeError("ParaView could not read or render %s (logs/paraview_%s.log)" % (name, folder))
+            rendered += len(fields)
+        if not rendered:
             raise NotAvailable("no field files to render")
-        cmd = [pvbatch, os.path.join(HERE, "render_fields.py"), "--arrays", "potential,current_density_magnitude",
-               "--out", os.path.join(self.out, "figures")] + fields
-        with open(os.path.join(self.out, "logs", "paraview.log"), "w") as f:
-            r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
-        if r.returncode != 0:
-            raise RuntimeError("ParaView could not read or render the fields (logs/paraview.log)")
 
     def main(self):
         t0 = time.monotonic()
@@ -163,6 +182,7 @@ class Pipeline:
         self.stage("sigma and t+ of the three electrolytes", self.sigma_tplus)
         self.stage("tortuosity and anisotropy (x, y, z)", self.tortuosity)
         self.stage("electrode-current uniformity", self.uniformity)
+        self.stage("Fig. 5: fields under 1 A/m2 (2D x-z section)", self.fig5)
         self.stage("resolution study (h/2, 2h)", self.resolution_study)
         self.stage("ParaView renders", self.paraview)
         total = time.monotonic() - t0

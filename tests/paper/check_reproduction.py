@@ -51,6 +51,13 @@ check(any(f.startswith("paraview_") for f in os.listdir(os.path.join(out, "figur
 u = {e: {sc["scale"]: sc for sc in axis0(os.path.join("uniformity", e))["scales"]} for e in ("pure_gel", "aligned_mmt")}
 check(u["pure_gel"]["face"]["full_face"]["cv"] < 1e-9, "pure gel electrode current not uniform")
 check(u["aligned_mmt"]["face"]["full_face"]["cv"] > 0.1, "aligned walls do not concentrate the current")
+# Spec §8 item 14 on the Fig. 5 fields: Li+ (and salt) accumulate in the charged walls.
+import h5py  # noqa: E402
+with h5py.File(os.path.join(out, "fig5", "aligned_mmt", "fields_under_current_z_steady.h5"), "r") as f:
+    c_wall_max = float(max(v for v in f["fields"]["c_total"][...].ravel() if v == v))
+with h5py.File(os.path.join(out, "fig5", "pure_gel", "fields_under_current_z_steady.h5"), "r") as f:
+    c_gel_max = float(max(f["fields"]["c_total"][...].ravel()))
+check(c_wall_max > 1.1 * c_gel_max, "no Donnan accumulation in the aligned walls (max c_total %.1f vs gel %.1f)" % (c_wall_max, c_gel_max))
 check("## Resolution study" in report and "failed |" not in report.split("## Resolution study")[1].split("##")[0],
       "resolution study missing or incomplete")
 
