@@ -34,6 +34,7 @@
 #include "study/bath_cell.hpp"
 #include "study/bruce_vincent.hpp"
 #include "study/conductivity.hpp"
+#include "study_test_support.hpp"
 
 namespace study = ionpath::study;
 namespace io = ionpath::io;
@@ -48,15 +49,7 @@ int rank() {
   return r;
 }
 
-// Every rank writes and reads its own copy (no shared-file race).
-io::RunConfig config_from(const std::string& name, const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  const auto file = std::filesystem::temp_directory_path() /
-                    ("ionpath_bath_cell_" + name + "_" + std::to_string(::getpid()) + "_" + std::to_string(rank()) + ".yaml");
-  std::ofstream(file) << yaml;
-  io::RunConfig c = io::load_config(file, overrides);
-  std::filesystem::remove(file);
-  return c;
-}
+using study_test::config_from;
 
 // The wall of the aligned example (examples/paper_electrolytes/aligned_mmt.yaml): D+- = 0.1 x gel
 // in-plane, X = 627 mol/m3, kappa = 0.5, Sigma+ = 4e-10 S over a_v = 9e8 1/m (+3.6 mS/cm Li+).

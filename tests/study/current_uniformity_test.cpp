@@ -16,28 +16,14 @@
 
 #include "io/config.hpp"
 #include "study/current_uniformity.hpp"
+#include "study_test_support.hpp"
 
 namespace {
 
 namespace study = ionpath::study;
 namespace io = ionpath::io;
 
-int rank_of(MPI_Comm comm) {
-  int r = 0;
-  MPI_Comm_rank(comm, &r);
-  return r;
-}
-
-// Every rank writes and reads its own copy (no shared-file race).
-io::RunConfig config_from(const std::string& name, const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  const auto file = std::filesystem::temp_directory_path() / ("ionpath_uniformity_" + name + "_" +
-                                                              std::to_string(::getpid()) + "_" +
-                                                              std::to_string(rank_of(MPI_COMM_WORLD)) + ".yaml");
-  std::ofstream(file) << yaml;
-  io::RunConfig c = io::load_config(file, overrides);
-  std::filesystem::remove(file);
-  return c;
-}
+using study_test::config_from;
 
 study::UniformityResult run(const io::RunConfig& config, MPI_Comm comm = MPI_COMM_WORLD) {
   const study::Structure s = study::build_structure(config, comm);

@@ -16,6 +16,7 @@
 #include "physics/conductivity.hpp"
 #include "physics/constants.hpp"
 #include "study/fields_under_current.hpp"
+#include "study_test_support.hpp"
 
 namespace study = ionpath::study;
 namespace io = ionpath::io;
@@ -37,14 +38,7 @@ fs::path work_dir(const std::string& name) {
   return fs::temp_directory_path() / ("ionpath_fields_" + name + "_" + std::to_string(pid));
 }
 
-io::RunConfig config_from(const std::string& name, const std::string& yaml, const std::vector<std::string>& overrides) {
-  const auto file = fs::temp_directory_path() /
-                    ("ionpath_fields_" + name + "_" + std::to_string(::getpid()) + "_" + std::to_string(rank()) + ".yaml");
-  std::ofstream(file) << yaml;
-  io::RunConfig c = io::load_config(file, overrides);
-  fs::remove(file);
-  return c;
-}
+using study_test::config_from;
 
 struct FieldsRun {
   io::RunConfig config;
