@@ -370,8 +370,9 @@ void reject_moved_experiment_keys(const MapReader& r) {
       {"temperatures_K", "experiment.arrhenius.temperatures_K"}};
   for (const auto& [key, to] : moved)
     if (r.has(key)) r.fail_at_key(key, "this key moved to " + to + " (docs/config.md)");
+  // IsDefined first: a missing key of a const node is an invalid node, and IsScalar() on it throws.
   const YAML::Node type = r.node().IsMap() ? r.node()["type"] : YAML::Node();
-  if (type.IsScalar()) {
+  if (type.IsDefined() && type.IsScalar()) {
     const std::string t = type.Scalar();
     if (t == "none" || t == "tortuosity")
       r.context().fail(type, r.key_path("type"), "'" + t + "' is now 'conductivity' (it always ran the conductivity experiment)");

@@ -154,7 +154,7 @@ SweepFile load_sweep_file(const std::filesystem::path& file) {
   ParseContext ctx;
   ctx.file = file.string();
   const YAML::Node root = load_file(ctx);
-  if (!root.IsMap()) throw ConfigError(ctx.file + ": a sweep file is a YAML map (base, axes, seeds, output)");
+  if (!root.IsMap()) throw ConfigError(ctx.file + ": the sweep file must be a YAML map (base, axes, seeds, output)");
   YAML::Node scratch(YAML::NodeType::Map);
   MapReader r(root, "", ctx, scratch);
   SweepFile s;

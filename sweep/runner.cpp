@@ -414,7 +414,11 @@ int run_sweep(const io::SweepFile& sweep, const SweepOptions& o, MPI_Comm world)
       std::cerr << "ionpath sweep: error: writing the tables: " << e.what() << " (ionpath sweep --collect rebuilds them)\n";
       status = sweep_some_failed;
     }
-    status = std::max(status, final_status(plan, o));
+    const int points = final_status(plan, o);
+    if (points == sweep_some_failed)  // said even with --quiet: an exit status 1 needs a reason
+      std::cerr << "ionpath sweep: some points failed or timed out; their reasons are in "
+                << (o.output / "sweep.log").string() << " (--retry-failed runs them again)\n";
+    status = std::max(status, points);
     log->line("end: " + progress_line(counters.counts(n_todo), seconds_since(t0)) + "; tables in " + o.output.string() +
               (status == sweep_interrupted ? "; interrupted by a signal (re-run the same command to resume)" : ""));
     if (o.plot) make_plots(o.output);

@@ -7,16 +7,20 @@ run through `geometry` (and `run`) on tiny grids.
   fuzz_configs.py --ionpath BUILD/app/ionpath --work DIR [--count 500] [--seed 1] [--run-sample 40]
                   [--base FILE ...] [--command validate] [--jobs 2] [--timeout 30]
 
---base defaults to the paper examples with an 8^3 grid. Other tools (e.g. sweep files) pass their
-own --base files and --command (the mutant's path is appended to the command's arguments).
+--base defaults to the paper examples with an 8^3 grid. Other tools pass their own --base files
+and --command (the mutant's path is appended to the command's arguments). --mode sweep fuzzes
+sweep files: the bases in tests/fuzz/sweep_bases/ (beside a copy of tests/sweep/base.yaml) go
+through `sweep --dry-run`, and the sample of valid ones through a real tiny `sweep`.
 Exit status 1 if any mutant was not handled cleanly; the counts are printed either way.
 """
 import argparse
 import collections
 import concurrent.futures
+import glob
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -60,12 +64,22 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--run-sample", type=int, default=40, help="validated mutants also run through geometry/run")
     ap.add_argument("--base", action="append", default=[])
-    ap.add_argument("--command", default="validate", help="ionpath subcommand (and options) for every mutant")
+    ap.add_argument("--command", default="", help="ionpath subcommand (and options) for every mutant")
+    ap.add_argument("--mode", choices=["config", "sweep"], default="config")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per ionpath call (a loaded VM needs margin)")
     ap.add_argument("--report", default="", help="write the per-mutant results as JSON")
     a = ap.parse_args()
+    a.ionpath = os.path.abspath(a.ionpath)  # each call runs in its own directory
     os.makedirs(a.work, exist_ok=True)
+    if a.mode == "sweep":
+        a.base = a.base or sorted(glob.glob(os.path.join(a.source, "tests/fuzz/sweep_bases/*.yaml")))
+        shutil.copy(os.path.join(a.source, "tests/sweep/base.yaml"), os.path.join(a.work, "base.yaml"))
+        a.command = a.command or "sweep --dry-run --output out"
+        sample_commands = ["sweep --quiet --output out"]
+    else:
+        a.command = a.command or "validate"
+        sample_commands = ["geometry --output out", "run --output out"]
     bases = [(os.path.splitext(os.path.basename(b))[0], open(b).read()) for b in a.base] or default_bases(a.source)
     cases = []
     for name, kind, text in yaml_fuzz.mutants(bases, a.count, a.seed):
@@ -88,11 +102,11 @@ def main():
         results += list(pool.map(lambda c: check(c, a.command, (0, 2)), cases))
         valid = [c for c, r in zip(cases, results) if r["status"] == 0]
         sample = valid[: a.run_sample]
-        half = len(sample) // 2
-        results += list(pool.map(lambda c: check(c, "geometry --output out", (0, 1, 2)), sample[:half]))
-        results += list(pool.map(lambda c: check(c, "run --output out", (0, 1, 2)), sample[half:]))
-    counts = collections.Counter((r["command"].split()[0], r["verdict"]) for r in results)
-    statuses = collections.Counter((r["command"].split()[0], str(r["status"])) for r in results)
+        share = -(-len(sample) // len(sample_commands))  # the sample split evenly over the commands
+        for i, command in enumerate(sample_commands):
+            results += list(pool.map(lambda c: check(c, command, (0, 1, 2)), sample[i * share:(i + 1) * share]))
+    counts = collections.Counter((r["command"].split(" --output")[0], r["verdict"]) for r in results)
+    statuses = collections.Counter((r["command"].split(" --output")[0], str(r["status"])) for r in results)
     print(f"fuzzed {len(cases)} mutants (seed {a.seed}) in {time.time() - t0:.0f} s")
     for cmd in sorted({k[0] for k in counts}):
         print(f"  {cmd}: " + ", ".join(f"{v} {k}" for (c, k), v in sorted(counts.items()) if c == cmd) +

@@ -142,6 +142,13 @@ TEST(Config, MalformedAndDuplicate) {
                {":4:3:", "grid.voxel_size_m", "duplicate key"});
 }
 
+// Config-fuzz findings (tests/fuzz, docs/verification.md): each was an uncaught yaml-cpp
+// exception (exit 1, "invalid node") before its fix.
+TEST(Config, FuzzFindingsAreConfigErrors) {
+  const std::string head = "grid:\n  n_cells: [4, 4, 4]\n  voxel_size_m: 1e-6\n";
+  expect_error(head + "experiment:\n  nested: {type: conductivity}\n", {":5:3:", "experiment.nested", "unknown key"});
+}
+
 TEST(Config, ReferenceDocsAreInSync) {
   const std::string generated = io::config_reference_markdown();
   EXPECT_NE(generated.find("`geometry.aligned_walls.spacing_m`"), std::string::npos);

@@ -27,7 +27,10 @@ output: {directory: somewhere}
 )";
 
 fs::path write(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / "ionpath_sweep_file_test";
+  // One directory per test: ctest runs the tests of this file in parallel processes, and a
+  // shared base.yaml being rewritten reads as empty in another test.
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const fs::path dir = fs::temp_directory_path() / ("ionpath_sweep_file_test_" + std::string(info->name()));
   fs::create_directories(dir);
   std::ofstream(dir / "base.yaml") << base_yaml;
   std::ofstream(dir / name) << text;
@@ -120,6 +123,16 @@ TEST(SweepFile, ErrorsNameFileLineAndKey) {
   // A broken base is the sweep file's error, once (not one failed point per combination).
   EXPECT_NE(error_of("base:\n  grid: {n_cells: [4, 4, 4]}\n").find("bad.yaml:2:9: key 'grid.voxel_size_m': missing required key"),
             std::string::npos);
+}
+
+// Sweep-file fuzz findings (tests/fuzz/fuzz_configs.py --mode sweep, docs/verification.md).
+TEST(SweepFile, FuzzFindingsAreConfigErrors) {
+  // Empty, comment-only, scalar and list roots: the file named, "the sweep file" said (was "a sweep file is").
+  for (const char* text : {"", "# nothing\n", "just text\n", "- base\n- axes\n"})
+    EXPECT_NE(error_of(text).find("bad.yaml: the sweep file must be a YAML map"), std::string::npos) << error_of(text);
+  // A nested map in an inline base: a config error, not yaml-cpp's "invalid node" (exit 1).
+  const std::string nested = "base:\n  grid: {n_cells: [4, 4, 4], voxel_size_m: 1e-6}\n  experiment:\n    nested: {type: conductivity}\n";
+  EXPECT_NE(error_of(nested).find("bad.yaml:4:5: key 'experiment.nested': unknown key"), std::string::npos) << error_of(nested);
 }
 
 TEST(SweepIds, StableUnderUnrelatedEditsDifferentWhenTheConfigChanges) {
