@@ -24,8 +24,12 @@ void add_run_command(CLI::App& app, Action& action) {
                 "print the memory estimate, the decomposition and the solver, then stop (exit 2 if it would not fit)");
   auto quiet = std::make_shared<bool>(false);
   cmd->add_flag("--quiet", *quiet, "no console output (results, progress lines of long runs)");
-  cmd->callback([&action, opts, dry_run, quiet] {
-    action = [opts, dry_run, quiet](const RunContext& ctx) {
+  auto restart = std::make_shared<bool>(false);
+  cmd->add_flag("--restart", *restart,
+                "continue an interrupted transient from the checkpoints in its output folder (none: start from the "
+                "beginning; another configuration's: exit 2)");
+  cmd->callback([&action, opts, dry_run, quiet, restart] {
+    action = [opts, dry_run, quiet, restart](const RunContext& ctx) {
       const auto config = load_config_or_report(*opts, ctx);
       if (!config) return exit_bad_input;
       if (*dry_run) {
@@ -34,7 +38,7 @@ void add_run_command(CLI::App& app, Action& action) {
         return plan.fits() ? exit_ok : exit_bad_input;
       }
       solver::apply_petsc_options("", config->petsc_options);
-      static_cast<void>(study::run_study(*config, {ctx.command_line, PETSC_COMM_WORLD, *quiet}));
+      static_cast<void>(study::run_study(*config, {ctx.command_line, PETSC_COMM_WORLD, *quiet, *restart}));
       return exit_ok;
     };
   });

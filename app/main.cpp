@@ -18,6 +18,7 @@
 #include "io/image_import.hpp"
 #include "io/versions.hpp"
 #include "mesh/generate.hpp"
+#include "study/checkpoints.hpp"
 #include "study/run_plan.hpp"
 #include "ionpath/build_info.hpp"
 #include "solver/petsc/versions.hpp"
@@ -113,6 +114,8 @@ int main(int argc, char** argv) {
           std::pair{exit_bad_input, "ionpath: input error: key '" + e.key() + "': " + e.what()};
     } catch (const ionpath::study::ResourceRefusal& e) {
       std::tie(status, error) = std::pair{exit_bad_input, std::string("ionpath: refused: ") + e.what()};
+    } catch (const ionpath::study::RestartRefusal& e) {
+      std::tie(status, error) = std::pair{exit_bad_input, std::string("ionpath: cannot restart: ") + e.what()};
     } catch (const std::exception& e) {
       std::tie(status, error) = std::pair{exit_failure, std::string("ionpath: error: ") + e.what()};
     }

@@ -500,6 +500,17 @@ RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node reso
   c.output.vtk = o.boolean("vtk", true, "write VTK XML image data for ParaView");
   c.output.hdf5 = o.boolean("hdf5", true, "write HDF5 fields with provenance");
   c.output.fields = o.boolean("fields", true, "write solution fields, not only the structure and summary");
+  MapReader cp = o.child("checkpoint", "checkpoints of transient experiments (bruce_vincent transient, "
+                                       "fields_under_current) for `ionpath run --restart` (docs/cli.md)");
+  c.output.checkpoint_every_steps =
+      cp.integer("every_steps", 20, {0, 1e9},
+                 "restart points every N accepted time steps, the only steps a checkpoint is written at (BDF "
+                 "restarts there, so a resumed run takes the same steps as an unbroken one); 0: no checkpoints");
+  c.output.checkpoint_every_seconds =
+      cp.number("every_seconds", 60.0, {0, 1e9},
+                "write a checkpoint at the first restart point this much wall time after the last write (s); "
+                "0: at every restart point");
+  cp.finish();
   o.finish();
   const YAML::Node petsc = r.raw("petsc_options", "map option -> value", "PETSc options, e.g. {cond_ksp_type: cg}; command line wins");
   if (petsc.IsDefined() && !petsc.IsNull()) {

@@ -100,6 +100,10 @@ struct OutputConfig {
   bool vtk = true;
   bool hdf5 = true;
   bool fields = true;             ///< write solution fields (not only the structure and summary)
+  /// Checkpoints of transients (output.checkpoint): restart points every N accepted steps (0: no
+  /// checkpoints), written at the first restart point this many seconds after the last write.
+  int checkpoint_every_steps = 20;
+  double checkpoint_every_seconds = 60.0;
 };
 
 struct RunConfig {

@@ -30,7 +30,7 @@ void remove_orphans(const fs::path& dir) {
 
 bool is_result_name(const std::string& name) {
   static const std::regex result(
-      R"((summary\.(json|h5)|geometry\.json|structure(\.(vti|pvti|pvd|h5))?|(fields|arrhenius|bruce_vincent|uniformity)_.*))");
+      R"((summary\.(json|h5)|geometry\.json|structure(\.(vti|pvti|pvd|h5))?|(fields|arrhenius|bruce_vincent|uniformity)_.*|checkpoint_[xyz]\.h5))");
   return std::regex_match(name, result) && !is_orphan_temporary(name) && name.find(".tmp.") == std::string::npos;
 }
 
@@ -42,7 +42,7 @@ bool is_orphan_temporary(const std::string& name) {
   return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
-std::vector<std::string> retire_earlier_results(const fs::path& dir, MPI_Comm comm) {
+std::vector<std::string> retire_earlier_results(const fs::path& dir, MPI_Comm comm, bool resuming) {
   std::vector<std::string> moved;
   on_rank0_collectively(comm, [&] {
     std::error_code ec;
@@ -51,6 +51,7 @@ std::vector<std::string> retire_earlier_results(const fs::path& dir, MPI_Comm co
       throw std::runtime_error("cannot use output directory " + dir.string() + ": " +
                                (ec ? ec.message() : std::string("not a directory")));
     remove_orphans(dir);
+    if (resuming) return;
     std::vector<fs::path> results;
     for (const auto& e : fs::directory_iterator(dir)) {
       const std::string name = e.path().filename().string();

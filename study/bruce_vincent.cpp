@@ -28,7 +28,8 @@ std::vector<double> cell_capacity(const Structure& s, const io::RunConfig& confi
 // Transient route. Dimensionless currents (units F N0 L0^2) and resistances (V_T / (F N0 L0^2))
 // from the solver, SI in the result.
 void run_transient(const Structure& s, const io::RunConfig& config, const SpeciesCoefficients& k,
-                   const solver::Domain& domain2, BruceVincentResult& r, bool quiet) {
+                   const solver::Domain& domain2, BruceVincentResult& r, bool quiet,
+                   Checkpoints checkpoints) {
   const auto& x = std::get<io::BruceVincentSpec>(config.experiment.spec);
   const physics::Scales& sc = k.scales;
   const double VT = sc.VT;
@@ -46,6 +47,7 @@ void run_transient(const Structure& s, const io::RunConfig& config, const Specie
   opt.transient.t_final = x.end_time_s > 0.0 ? k.scales.time(x.end_time_s) : 0.0;
   Progress progress(domain2.comm(), quiet, std::string("bruce_vincent ") + axis_name(r.axis));
   opt.transient.on_step = transient_progress(progress, k.scales.time_s(1.0));
+  use_checkpoints(config, r.axis, checkpoints, domain2.comm(), opt.transient);
   study::PotentiostaticStepResult b = study::run_potentiostatic_step(domain2, k.D_plus, k.D_minus, k.X, kappa, opt);
   r.t_plus_linear = b.t_plus_linear;
   solver::TransientResult tr = std::move(b.transient);
@@ -70,7 +72,8 @@ void run_transient(const Structure& s, const io::RunConfig& config, const Specie
 
 }  // namespace
 
-BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& config, int axis, bool quiet) {
+BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& config, int axis, bool quiet,
+                                     Checkpoints checkpoints) {
   BruceVincentResult r;
   r.axis = axis;
   const auto& spec = std::get<io::BruceVincentSpec>(config.experiment.spec);
@@ -81,7 +84,7 @@ BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& co
   const solver::Domain domain2 = domain_with_dof(domain_along(s, axis), 2);
   if (spec.route == Route::transient) {
     r.route = "transient";
-    run_transient(s, config, k, domain2, r, quiet);
+    run_transient(s, config, k, domain2, r, quiet, checkpoints);
     return r;
   }
   const solver::ElectroneutralInput in{k.D_plus,
@@ -211,7 +214,8 @@ void write_bruce_vincent_fields(const ExperimentContext& ctx, const BruceVincent
 }
 
 AxisReport bruce_vincent_experiment(const ExperimentContext& ctx, int axis) {
-  const BruceVincentResult b = run_bruce_vincent(ctx.structure, ctx.config, axis, ctx.quiet);
+  const BruceVincentResult b = run_bruce_vincent(ctx.structure, ctx.config, axis, ctx.quiet,
+                                                 ctx.resume ? Checkpoints::resume : Checkpoints::write);
   AxisReport out;
   out.json = to_json(b);
   out.text = describe(b);

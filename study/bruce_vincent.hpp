@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "study/checkpoints.hpp"
 #include "study/transference.hpp"
 #include "solver/electroneutral/electroneutral.hpp"
 
@@ -40,9 +41,10 @@ struct BruceVincentResult {
   solver::ElectroneutralResult steady;
 };
 
-/// quiet: no progress lines from the transient route (rank 0 prints them otherwise).
+/// quiet: no progress lines from the transient route (rank 0 prints them otherwise); the transient
+/// route writes checkpoints into config.output.directory (and resumes) as `checkpoints` says.
 [[nodiscard]] BruceVincentResult run_bruce_vincent(const Structure& s, const io::RunConfig& config, int axis,
-                                                   bool quiet = true);
+                                                   bool quiet = true, Checkpoints checkpoints = Checkpoints::off);
 [[nodiscard]] nlohmann::json to_json(const BruceVincentResult& r);
 /// One line for the console.
 [[nodiscard]] std::string describe(const BruceVincentResult& r);

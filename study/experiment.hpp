@@ -26,6 +26,7 @@ struct ExperimentContext {
   const Structure& structure;
   const Outputs& out;
   bool quiet = false;  ///< StudyOptions::quiet: no console output, no progress lines
+  bool resume = false; ///< transients resume from their checkpoints (study/checkpoints.hpp)
 };
 
 using AxisExperiment = AxisReport (*)(const ExperimentContext&, int axis);

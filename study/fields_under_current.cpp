@@ -5,12 +5,15 @@
 #include <cstdio>
 #include <limits>
 #include <numbers>
+#include <span>
+#include <stdexcept>
 #include <utility>
 
 #include "io/summary_writer.hpp"
 #include "physics/butler_volmer.hpp"
 #include "physics/conductivity.hpp"
 #include "physics/constants.hpp"
+#include "study/checkpoints.hpp"
 #include "study/coefficients.hpp"
 #include "study/conductivity.hpp"
 #include "study/progress.hpp"
@@ -127,6 +130,48 @@ std::string tag_of(double t_tau) {
   return buf;
 }
 
+// The snapshots delivered so far as flat numbers (they ride in the checkpoints): per snapshot
+// t_s, t_tau, voltage_V, then tag and file as a length and one number per character.
+void append_text(std::vector<double>& out, const std::string& text) {
+  out.push_back(static_cast<double>(text.size()));
+  for (const char ch : text) out.push_back(static_cast<unsigned char>(ch));
+}
+
+std::vector<double> snapshot_records(const std::vector<FieldsSnapshot>& snapshots) {
+  std::vector<double> out;
+  for (const auto& sn : snapshots) {
+    out.insert(out.end(), {sn.t_s, sn.t_tau, sn.voltage_V});
+    append_text(out, sn.tag);
+    append_text(out, sn.file);
+  }
+  return out;
+}
+
+std::vector<FieldsSnapshot> snapshots_from(std::span<const double> rec) {
+  std::vector<FieldsSnapshot> out;
+  std::size_t i = 0;
+  auto text = [&] {
+    if (i >= rec.size() || i + 1 + static_cast<std::size_t>(rec[i]) > rec.size())
+      throw std::runtime_error("restart: the checkpoint's snapshot records are truncated");
+    const auto n = static_cast<std::size_t>(rec[i++]);
+    std::string t;
+    for (std::size_t c = 0; c < n; ++c) t.push_back(static_cast<char>(static_cast<unsigned char>(rec[i++])));
+    return t;
+  };
+  while (i < rec.size()) {
+    if (i + 3 > rec.size()) throw std::runtime_error("restart: the checkpoint's snapshot records are truncated");
+    FieldsSnapshot sn;
+    sn.t_s = rec[i];
+    sn.t_tau = rec[i + 1];
+    sn.voltage_V = rec[i + 2];
+    i += 3;
+    sn.tag = text();
+    sn.file = text();
+    out.push_back(std::move(sn));
+  }
+  return out;
+}
+
 void write_voltage_history(const ExperimentContext& ctx, const FieldsUnderCurrentResult& r) {
   std::vector<std::vector<io::CsvCell>> rows;
   for (std::size_t i = 0; i < r.time_s.size(); ++i)
@@ -203,6 +248,9 @@ FieldsUnderCurrentResult run_fields_under_current(const ExperimentContext& ctx, 
   };
   Progress progress(ctx.out.comm, ctx.quiet, std::string("fields_under_current ") + axis_name(axis));
   opt.on_step = transient_progress(progress, sc.time_s(1.0), VT);
+  use_checkpoints(config, axis, ctx.resume ? Checkpoints::resume : Checkpoints::write, ctx.out.comm, opt);
+  opt.caller_records = [&r] { return snapshot_records(r.snapshots); };  // a resumed run lists them too
+  opt.restore_caller_records = [&r](std::span<const double> rec) { r.snapshots = snapshots_from(rec); };
   const solver::TransientResult tr = solver::solve_electroneutral_transient(domain2, in, opt);
   if (!tr.reached_steady)
     throw solver::SolveError("fields_under_current: no steady state within " + std::to_string(opt.max_time_in_tau) +

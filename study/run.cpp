@@ -8,6 +8,7 @@
 #include "io/result_folder.hpp"
 #include "io/summary_writer.hpp"
 #include "solver/petsc/deadline.hpp"
+#include "study/checkpoints.hpp"
 #include "study/conductivity.hpp"
 #include "study/experiment.hpp"
 #include "study/run_plan.hpp"
@@ -15,9 +16,9 @@
 namespace ionpath::study {
 namespace {
 
-Outputs outputs_for(const io::RunConfig& config, const StudyOptions& options) {
+Outputs outputs_for(const io::RunConfig& config, const StudyOptions& options, bool resuming = false) {
   if (options.comm == MPI_COMM_NULL) throw std::invalid_argument("run_study: no communicator");
-  const auto moved = io::retire_earlier_results(config.output.directory, options.comm);
+  const auto moved = io::retire_earlier_results(config.output.directory, options.comm, resuming);
   if (!moved.empty() && !options.quiet)
     std::cout << "  moved " << moved.size() << " result(s) of an earlier run to "
               << config.output.directory << "/stale/\n";
@@ -67,10 +68,14 @@ void run_geometry(const io::RunConfig& config, const StudyOptions& options) {
 
 nlohmann::json run_study(const io::RunConfig& config, const StudyOptions& options) {
   refuse_if_too_big(plan_run(config, options.comm));
-  const Outputs out = outputs_for(config, options);
+  const bool resuming = options.restart && resumable_checkpoints(config, options.comm) > 0;
+  const Outputs out = outputs_for(config, options, resuming);
+  if (out.is_root() && !options.quiet && options.restart)
+    std::cout << (resuming ? "  resuming from the checkpoints in " : "  no checkpoint in ")
+              << config.output.directory << (resuming ? "\n" : ": starting from the beginning\n");
   const ExperimentEntry& experiment = find_experiment(io::experiment_name(config.experiment.spec));
   const Structure s = build_and_write(config, options, out);
-  const ExperimentContext ctx{config, s, out, options.quiet};
+  const ExperimentContext ctx{config, s, out, options.quiet, resuming};
   nlohmann::json axes = nlohmann::json::array();
   std::vector<io::ScalarResult> scalars;
   std::vector<std::pair<int, double>> sigma_by_axis;
@@ -93,6 +98,7 @@ nlohmann::json run_study(const io::RunConfig& config, const StudyOptions& option
     io::write_hdf5(out.directory / "summary.h5", layout, {}, out.provenance,
                    io::Hdf5Metadata{.scales = {}, .phase_labels = phase_labels(s), .results = scalars});
   io::write_json(out.directory / "summary.json", summary, out.comm);
+  remove_checkpoints(config, out.comm);  // the run is complete: nothing left to resume
   if (out.is_root() && !options.quiet) std::cout << "  wrote " << out.directory.string() << "/summary.json\n";
   return summary;
 }

@@ -16,6 +16,9 @@ struct StudyOptions {
   std::string command_line;       ///< for provenance
   MPI_Comm comm = MPI_COMM_NULL;  ///< required: the group's communicator
   bool quiet = false;             ///< no console output
+  /// Continue an interrupted run from the checkpoints in its output folder (study/checkpoints.hpp);
+  /// without any, start from the beginning.
+  bool restart = false;
 };
 
 /// Runs config's experiment; returns the summary (also written to <output.directory>/summary.json).

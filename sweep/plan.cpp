@@ -17,15 +17,19 @@ double experiment_factor(const io::ExperimentConfig& e) {
   if (std::holds_alternative<io::TransferenceSpec>(e.spec)) return 2.0;
   if (const auto* a = std::get_if<io::ArrheniusSpec>(&e.spec))
     return a->temperatures_K.empty() ? 14.0 : static_cast<double>(a->temperatures_K.size());
-  const auto& b = std::get<io::BruceVincentSpec>(e.spec);
-  return b.route == io::BruceVincentSpec::Route::transient ? 300.0 : 25.0;
+  if (const auto* b = std::get_if<io::BruceVincentSpec>(&e.spec))
+    return b->route == io::BruceVincentSpec::Route::transient ? 300.0 : 25.0;
+  if (const auto* u = std::get_if<io::CurrentUniformitySpec>(&e.spec))
+    return u->source == io::CurrentUniformitySpec::Source::electroneutral ? 25.0 : 1.0;
+  return 300.0;  // fields_under_current: a transient to steady state, as the transient Bruce-Vincent
 }
 
 }  // namespace
 
 const char* cost_model_text() {
   return "cost = cells x axes x factor; factor: conduction 1, transference 2, arrhenius 1 per temperature (14 by "
-         "default), electroneutral 20, pnp 60, bruce_vincent steady 25, transient 300";
+         "default), electroneutral 20, pnp 60, bruce_vincent steady 25, transient 300, current_uniformity 1 (electroneutral 25), "
+         "fields_under_current 300";
 }
 
 double estimated_cost(const io::RunConfig& config) {

@@ -19,6 +19,7 @@
 #include "solver/petsc/deadline.hpp"
 #include "solver/petsc/options.hpp"
 #include "solver/petsc/versions.hpp"
+#include "study/checkpoints.hpp"
 #include "study/failure.hpp"
 #include "study/run.hpp"
 #include "sweep/plan.hpp"
@@ -205,13 +206,21 @@ void on_leader_or_abort(const Group& g, F&& f) {
 Status run_point(const PlannedPoint& p, const SweepOptions& o, const Group& g) {
   const fs::path dir = point_dir(o.output, p.id);
   const auto t0 = Clock::now();  // wall_time_s: everything this point costs, folder and status included
+  int resume = 0;  // an earlier attempt left a checkpoint (killed, timed out): continue from it
   on_leader_or_abort(g, [&] {
-    fs::remove_all(dir);  // leftovers of a killed or failed attempt: nothing stale survives
+    resume = study::has_checkpoint(dir);
+    if (resume) {  // keep what the checkpoint goes with (snapshots written before it); the study checks its key
+      fs::remove(dir / "status.json");
+      remove_stale_temporaries(dir);
+    } else {
+      fs::remove_all(dir);  // leftovers of a killed or failed attempt: nothing stale survives
+    }
     fs::create_directories(dir);
     if (p.config) io::write_text_atomically(dir / "config.yaml", p.config->resolved_yaml);
   });
-  MPI_Barrier(g.comm);
+  MPI_Bcast(&resume, 1, MPI_INT, 0, g.comm);
   nlohmann::json st = status_skeleton(p, o, g);
+  st["resumed_from_checkpoint"] = resume != 0;
   st["started_utc"] = io::make_date_utc();
   Status s = Status::done;
   study::Failure failure;
@@ -238,7 +247,7 @@ Status run_point(const PlannedPoint& p, const SweepOptions& o, const Group& g) {
       solver::ScopedDefaultPetscOptions petsc("", config.petsc_options);
       solver::ScopedDeadline deadline(o.point_timeout_s);
       const auto t1 = Clock::now();
-      const nlohmann::json summary = study::run_study(config, {o.command_line, g.comm, true});
+      const nlohmann::json summary = study::run_study(config, {o.command_line, g.comm, true, resume != 0});
       st["study_time_s"] = seconds_since(t1);
       st["provenance"] = summary.value("provenance", nlohmann::json::object());
     } catch (...) {

@@ -134,12 +134,17 @@ struct TransientOptions {
   /// Called on every rank after every accepted step (collective work is allowed).
   std::function<void(const StepReport&)> on_step = {};
   /// Checkpoints during the adaptive phase (solver/nonlinear/checkpoint.hpp): the state, the next
-  /// step, the history and the counters; each checkpoint also restarts BDF there, so a resumed run
-  /// takes the same steps as the uninterrupted one.
+  /// step, the history and the counters, written only at the restart points (every
+  /// checkpoint.every_steps steps, where BDF restarts), so a resumed run takes the same steps as
+  /// the uninterrupted one.
   CheckpointPolicy checkpoint = {};
   /// Resume from checkpoint.file (its run key must equal checkpoint.run_key) instead of starting
   /// from input.initial_mu. Snapshots at or before the checkpoint's time are not delivered again.
   bool restart = false;
+  /// The caller's own records of the run so far (what it made of the snapshots delivered), saved
+  /// in every checkpoint and handed back to restore_caller_records before a resumed run goes on.
+  std::function<std::vector<double>()> caller_records = {};
+  std::function<void(std::span<const double>)> restore_caller_records = {};
 };
 
 struct TransientResult {

@@ -40,6 +40,7 @@ struct TransientContext final : assembly::StepObserver {
   bool steady = false;
   std::size_t next_snapshot = 0;  // index into options.snapshot_times
   bool adaptive_phase = false;    // checkpoints only after the first backward-Euler step
+  bool replaying = false;         // restart: the first two steps again, only to rebuild the preconditioner
   CheckpointClock clock{options.checkpoint};
   double shift = 0.0;          // of the last IJacobian (current time step)
   double jacobian_norm = 0.0;  // ||J||_inf of the last IJacobian
@@ -138,6 +139,7 @@ PetscErrorCode conserve_anion_sum(SNESLineSearch ls, Vec, Vec y, PetscBool* chan
 // hook (progress reports; a checkpoint writer belongs here too).
 void TransientContext::on_accepted_step(const assembly::AcceptedStep& step) {
   record(step);
+  if (replaying) return;
   take_snapshot(step);
   checkpoint(step);
   if (options.on_step) {
@@ -156,9 +158,10 @@ void TransientContext::on_accepted_step(const assembly::AcceptedStep& step) {
 // Layout of a checkpoint's records: version, inventory, storage norm, the four counters, the
 // galvanostatic metal potential of the last evaluation and the low electrode's potential (the next
 // evaluation's first guess: without them a resumed run differs at the scalar solve's tolerance),
-// then the history (8 numbers per sample, CurrentSample's order).
-constexpr double records_version = 2.0;
-constexpr std::size_t records_head = 9, sample_size = 8;
+// the number of samples, then the history (8 numbers per sample, CurrentSample's order), then the
+// caller's records.
+constexpr double records_version = 3.0;
+constexpr std::size_t records_head = 10, sample_size = 8;
 
 std::vector<double> TransientContext::records(TS ts) const {
   PetscInt steps = 0, rejects = 0, fails = 0, its = 0;
@@ -174,16 +177,22 @@ std::vector<double> TransientContext::records(TS ts) const {
                         static_cast<double>(result.snes_failures + fails),
                         static_cast<double>(result.final_state.newton_iterations + its),
                         en.galvanostatic.phi,
-                        en.input.low.mu_plus};
+                        en.input.low.mu_plus,
+                        static_cast<double>(result.history.size())};
   for (const CurrentSample& h : result.history)
     r.insert(r.end(), {h.t, h.current_in_low, h.current_in_high, h.electrode_potential_low, h.electrode_potential_high,
                        h.anion_inventory, h.kinetic_conductance_low, h.kinetic_conductance_high});
+  if (options.caller_records) {
+    const std::vector<double> mine = options.caller_records();
+    r.insert(r.end(), mine.begin(), mine.end());
+  }
   return r;
 }
 
 void TransientContext::restore(const CheckpointRecord& rec) {
   const auto& r = rec.records;
-  if (r.size() < records_head || r[0] != records_version || (r.size() - records_head) % sample_size != 0)
+  const std::size_t samples = r.size() >= records_head ? static_cast<std::size_t>(r[9]) : 0;
+  if (r.size() < records_head || r[0] != records_version || r.size() < records_head + samples * sample_size)
     throw std::runtime_error("restart: checkpoint " + options.checkpoint.file.string() +
                              " holds records of another layout (written by another ionpath version?)");
   inventory = result.initial_inventory = r[1];
@@ -195,21 +204,26 @@ void TransientContext::restore(const CheckpointRecord& rec) {
   en.galvanostatic.phi = r[7];
   en.input.low.mu_plus = r[8];
   result.history.clear();
-  for (std::size_t i = records_head; i < r.size(); i += sample_size)
+  const std::size_t end = records_head + samples * sample_size;
+  for (std::size_t i = records_head; i < end; i += sample_size)
     result.history.push_back({r[i], r[i + 1], r[i + 2], r[i + 3], r[i + 4], r[i + 5], r[i + 6], r[i + 7]});
+  if (options.restore_caller_records) options.restore_caller_records(std::span<const double>(r).subspan(end));
   while (next_snapshot < options.snapshot_times.size() && options.snapshot_times[next_snapshot] <= rec.t * (1.0 + 1e-10))
     ++next_snapshot;  // delivered before the checkpoint
-  clock.resume_from(rec.steps);
 }
 
-// Writes a checkpoint when one is due, then restarts BDF at this state: a resumed run starts a
-// fresh BDF here too, so both take the same steps (bit for bit on the same ranks).
+// At a restart point: writes a checkpoint when one is due, then restarts BDF at this state. A
+// resumed run starts a fresh BDF at its checkpoint, so both take the same steps (bit for bit on
+// the same ranks) whichever restart point the wall clock chose for the write.
 void TransientContext::checkpoint(const assembly::AcceptedStep& step) {
-  if (!adaptive_phase || steady || !clock.due(en.domain->comm(), static_cast<int>(result.history.size()))) return;
-  PetscReal dt = 0.0;
-  IONPATH_PETSC_CALL(TSGetTimeStep(step.ts, &dt));  // the next step, after any snapshot landing
-  CheckpointRecord rec{options.checkpoint.run_key, step.t, dt, static_cast<int>(result.history.size()), records(step.ts)};
-  write_checkpoint(en.domain->comm(), options.checkpoint.file, step.x, rec);
+  const int steps = static_cast<int>(result.history.size());
+  if (!adaptive_phase || steady || !clock.restart_point(steps)) return;
+  if (clock.due(en.domain->comm(), steps)) {
+    PetscReal dt = 0.0;
+    IONPATH_PETSC_CALL(TSGetTimeStep(step.ts, &dt));  // the next step, after any snapshot landing
+    CheckpointRecord rec{options.checkpoint.run_key, step.t, dt, steps, records(step.ts)};
+    write_checkpoint(en.domain->comm(), options.checkpoint.file, step.x, rec);
+  }
   IONPATH_PETSC_CALL(TSRestartStep(step.ts));
 }
 
@@ -400,11 +414,31 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
     tc.storage_norm = std::sqrt(sums[1]);
   }
   if (options.restart) {  // resume the adaptive phase where the checkpoint left it
-    const CheckpointRecord rec = read_checkpoint(domain.comm(), options.checkpoint.file, x, options.checkpoint.run_key);
-    tc.restore(rec);
+    VecHandle saved;
+    IONPATH_PETSC_CALL(VecDuplicate(x, saved.out()));
+    const CheckpointRecord rec =
+        read_checkpoint(domain.comm(), options.checkpoint.file, saved, options.checkpoint.run_key);
+    // The adaptive TS keeps the preconditioner of its first Jacobian (above the direct limit: an
+    // AMG set up once, newton.cpp), and an AMG set up at the checkpoint's long step instead is
+    // another preconditioner (it even failed to converge on charged walls). So the resumed run
+    // takes the first two steps again, unrecorded, and jumps to the checkpoint in the same TS,
+    // restarting BDF there as the unbroken run did.
+    tc.replaying = true;
+    run(make_ts(/*first=*/true, 0.0, dt0));
+    TsHandle ts = make_ts(/*first=*/false, dt0, dt0);
+    IONPATH_PETSC_CALL(TSSetMaxSteps(ts, 1));
+    run(ts);
+    tc.replaying = false;
+    IONPATH_PETSC_CALL(VecCopy(saved, x));
     IONPATH_PETSC_CALL(VecCopy(x, tc.previous));
+    tc.restore(rec);  // history, counters (replaces what the replay added), the scalars of the last evaluation
+    IONPATH_PETSC_CALL(TSSetStepNumber(ts, 0));
+    IONPATH_PETSC_CALL(TSSetMaxSteps(ts, options.max_steps));
+    IONPATH_PETSC_CALL(TSSetTime(ts, rec.t));
+    IONPATH_PETSC_CALL(TSSetTimeStep(ts, rec.dt));
+    IONPATH_PETSC_CALL(TSRestartStep(ts));
     tc.adaptive_phase = true;
-    run(make_ts(/*first=*/false, rec.t, rec.dt));
+    run(ts);
   } else {
     run(make_ts(/*first=*/true, 0.0, dt0));
     tc.adaptive_phase = true;

@@ -46,18 +46,19 @@ VecHandle records_vector(MPI_Comm comm, PetscInt n) {
 CheckpointClock::CheckpointClock(const CheckpointPolicy& policy)
     : policy_(policy), last_(std::chrono::steady_clock::now()) {}
 
+bool CheckpointClock::restart_point(int steps) const {
+  return policy_.enabled() && steps > 0 && steps % policy_.every_steps == 0;
+}
+
 bool CheckpointClock::due(MPI_Comm comm, int steps) {
-  if (!policy_.enabled()) return false;
-  int due = policy_.every_steps > 0 && steps - last_steps_ >= policy_.every_steps;
-  if (!due && policy_.every_seconds > 0.0) {
+  if (!restart_point(steps)) return false;
+  int due = 1;
+  if (policy_.every_seconds > 0.0) {
     const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - last_;
     due = waited.count() >= policy_.every_seconds;
     MPI_Bcast(&due, 1, MPI_INT, 0, comm);  // every rank must take the same (collective) decision
   }
-  if (due) {
-    last_steps_ = steps;
-    last_ = std::chrono::steady_clock::now();
-  }
+  if (due) last_ = std::chrono::steady_clock::now();
   return due != 0;
 }
 
@@ -99,6 +100,20 @@ void write_checkpoint(MPI_Comm comm, const std::filesystem::path& file, Vec x, c
   }
   MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
   if (!ok) throw std::runtime_error("checkpoint: cannot rename " + tmp.string() + " to " + file.string());
+}
+
+std::string read_checkpoint_run_key(MPI_Comm comm, const std::filesystem::path& file) {
+  try {
+    ViewerHandle v;
+    IONPATH_PETSC_CALL(PetscViewerHDF5Open(comm, file.c_str(), FILE_MODE_READ, v.out()));
+    char* key = nullptr;
+    IONPATH_PETSC_CALL(PetscViewerHDF5ReadAttribute(v, "/state", "run_key", PETSC_STRING, nullptr, &key));
+    std::string out = key;
+    IONPATH_PETSC_CALL(PetscFree(key));
+    return out;
+  } catch (const std::exception& e) {
+    throw std::runtime_error("restart: cannot read checkpoint " + file.string() + ": " + e.what());
+  }
 }
 
 CheckpointRecord read_checkpoint(MPI_Comm comm, const std::filesystem::path& file, Vec x,

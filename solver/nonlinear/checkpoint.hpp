@@ -4,9 +4,11 @@
 /// the DMDA's natural ordering, so a run may resume on another rank count). The file carries a
 /// run key (a hash of the resolved configuration): a restart refuses a checkpoint of another run.
 ///
-/// Resuming reproduces the uninterrupted run exactly because a checkpoint is also a restart point
-/// of the integrator: after writing, the run restarts BDF from that state (TSRestartStep), which
-/// is what a resumed run does when it starts a TS there.
+/// Resuming reproduces the uninterrupted run exactly because checkpoints fall only on restart
+/// points of the integrator: every `every_steps` accepted steps the run restarts BDF from its state
+/// (TSRestartStep), which is what a resumed run does when it starts a TS there. The wall clock only
+/// chooses at which restart point a checkpoint is written, never where BDF restarts, so the steps
+/// a run takes do not depend on when (or whether) it was killed, nor on how busy the machine was.
 #include <petscts.h>
 
 #include <chrono>
@@ -16,13 +18,14 @@
 
 namespace ionpath::solver {
 
-/// When and where a transient writes checkpoints; no file or neither trigger set = none.
+/// When and where a transient writes checkpoints; no file or no every_steps = none.
 struct CheckpointPolicy {
   std::filesystem::path file;
-  int every_steps = 0;          ///< after every N accepted steps (reproducible)
-  double every_seconds = 0.0;   ///< or when this much wall time passed since the last one
+  int every_steps = 0;          ///< restart points: after every N accepted steps (counted from t = 0)
+  double every_seconds = 0.0;   ///< write at the first restart point this much wall time after the
+                                ///< last write (0: at every restart point)
   std::string run_key;          ///< identifies the run; written into the file, checked on restart
-  [[nodiscard]] bool enabled() const { return !file.empty() && (every_steps > 0 || every_seconds > 0.0); }
+  [[nodiscard]] bool enabled() const { return !file.empty() && every_steps > 0; }
 };
 
 /// Everything but the state vector.
@@ -34,19 +37,18 @@ struct CheckpointRecord {
   std::vector<double> records;   ///< the model's flat records (history, counters), same on every rank
 };
 
-/// Decides when the next checkpoint is due (collectively: rank 0's clock decides for all).
+/// Decides where the restart points are and when a checkpoint is written at one (collectively:
+/// rank 0's clock decides for all).
 class CheckpointClock {
  public:
   explicit CheckpointClock(const CheckpointPolicy& policy);
-  /// True when a checkpoint is due after `steps` accepted steps; resets the timers when it is.
+  /// True after `steps` accepted steps when that is a restart point (a multiple of every_steps).
+  [[nodiscard]] bool restart_point(int steps) const;
+  /// True at a restart point where a checkpoint is to be written; restarts the wall clock then.
   [[nodiscard]] bool due(MPI_Comm comm, int steps);
-  /// A resumed run counts from the checkpoint's steps, so its checkpoints fall where the
-  /// uninterrupted run's do.
-  void resume_from(int steps) { last_steps_ = steps; }
 
  private:
   const CheckpointPolicy& policy_;
-  int last_steps_ = 0;
   std::chrono::steady_clock::time_point last_;
 };
 
@@ -59,5 +61,9 @@ void write_checkpoint(MPI_Comm comm, const std::filesystem::path& file, Vec x, c
 /// a run key other than `expected_run_key` (unless that is empty).
 [[nodiscard]] CheckpointRecord read_checkpoint(MPI_Comm comm, const std::filesystem::path& file, Vec x,
                                                const std::string& expected_run_key);
+
+/// The run key of a checkpoint (to refuse another configuration's before any work). Throws
+/// std::runtime_error naming the file when it cannot be read.
+[[nodiscard]] std::string read_checkpoint_run_key(MPI_Comm comm, const std::filesystem::path& file);
 
 }  // namespace ionpath::solver
