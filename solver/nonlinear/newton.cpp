@@ -35,8 +35,13 @@ void set_newton_defaults(SNES snes, const Domain& d, double rtol, double atol, s
   // Direct LU while its fill stays affordable (measured: 192k 3D cells x 2 dof took > 10 GB and
   // > 10 min with PETSc LU); beyond that GAMG with unsmoothed aggregation, which keeps the Galerkin
   // coarse operators sparse (the smoothed variant spent 80 % of the solve in PtAP; docs/performance.md).
+  // What sets the fill is how many axes extend, not which one is flat: an x-z section (n_y = 1,
+  // the Fig. 5 stage) is a 2D problem although mesh::Grid::dimension() calls it 3D. Counted as 3D
+  // it went to GAMG above 400 cells (transients), which preconditioned the high-contrast aligned
+  // walls so poorly at 200 cells along z (0.5 um) that BiCGStab stalled (2000 iterations) or broke
+  // down into a wrong Newton direction: the first backward-Euler step diverged (docs/experiments.md).
   const std::size_t cells = d.grid().n_total();
-  const bool three_d = d.grid().dimension() == 3;
+  const bool three_d = std::count_if(d.grid().n_cells.begin(), d.grid().n_cells.end(), [](int n) { return n > 1; }) == 3;
   const bool direct = cells <= (three_d ? direct_limit_3d_cells : direct_limit_2d);
   PetscBool mumps = PETSC_FALSE;
   IONPATH_PETSC_CALL(PetscHasExternalPackage("mumps", &mumps));

@@ -36,7 +36,8 @@ inline constexpr std::string_view pnp_linear_hint =
 /// here, are applied by a shell operator, solver/electroneutral/inventory_jacobian.cpp).
 [[nodiscard]] MatHandle make_newton_matrix(const Domain& d);
 /// Grid sizes (cells) up to which the Newton defaults factorise the Jacobian directly (PNP needs
-/// the factorisation there: its GAMG path fails on the Debye-length continuation).
+/// the factorisation there: its GAMG path fails on the Debye-length continuation). A grid is 3D
+/// here when all three axes have more than one cell (an x-z section is 2D).
 inline constexpr std::size_t direct_limit_3d = 30000, direct_limit_2d = 200000;
 /// The steady electroneutral solve, whose iterative path (BoomerAMG) is robust: on 30^3 cells
 /// MUMPS took 139 s and 52 kB/cell, plain BoomerAMG 8.2 s and 8.7 kB/cell; on 16^3 5.9 s and 2.8 s
