@@ -1,10 +1,12 @@
 // Checkpoint / restart of the electroneutral transient (issue 14): a run stopped after some steps
 // and resumed from its last checkpoint ends in the same state, history and currents as the run
 // that was never stopped, potentiostatic and galvanostatic: to 1e-12 relative on one rank (bit for
-// bit, measured). On 2 and 4 ranks the galvanostatic case differs by up to 3e-10 relative in the
-// step times in some runs and not at all in others (measured, not yet traced: the parallel direct
-// solver or a reduction order are the suspects), so the bound there is 1e-8. Checkpoints cost no
-// accuracy: the path differs from a run without checkpoints only at the integrator tolerance.
+// bit, measured). On 2 and 4 ranks these small grids use the parallel direct solver MUMPS, whose
+// dynamic scheduling makes even two unbroken runs differ at rounding in some runs (traced: the
+// histories of 2 in 7 runs at 2 ranks differed by up to 1.6e-9 relative, the states by 5e-14, with
+// single-threaded BLAS too; with -en_pc_factor_mat_solver_type superlu_dist 5 of 5 runs were bit
+// for bit), so the bound there is 1e-8. Checkpoints cost no accuracy: the path differs from a run
+// without checkpoints (no restart points) only at the integrator tolerance.
 #include <gtest/gtest.h>
 #include <mpi.h>
 
