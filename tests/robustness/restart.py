@@ -5,7 +5,9 @@ never stopped to 1e-12 relative (bit for bit, measured). The unbroken run writes
 all (every_seconds too long): where the wall clock puts the writes does not change a result,
 because BDF restarts at every restart point (every_steps) whether it writes there or not.
 Cases: Bruce-Vincent transient (potentiostatic, Butler-Volmer) at 1 rank, fields_under_current
-(galvanostatic, with snapshots) at 1 and 2 ranks. Also: a changed configuration refuses to resume
+(galvanostatic, with snapshots) at 1 and 2 ranks, on a 3D cell above the transient direct limit, so
+the Newton steps use GAMG: the preconditioner a resumed run rebuilds (by replaying the first two
+steps) is checked too, and the linear solver is deterministic at 2 ranks (MUMPS is not). Also: a changed configuration refuses to resume
 (exit 2, the checkpoint stays), and --restart without a checkpoint starts from the beginning."""
 import glob
 import json
@@ -28,7 +30,7 @@ CASES = {
     "fields_under_current": ["--set", "experiment.type=fields_under_current",
                              "--set", "experiment.fields_under_current.snapshot_times_tau=[0.1,1,3]"],
 }
-COMMON = ["--set", "grid.n_cells=[16,1,32]", "--set", "experiment.axes=[z]",
+COMMON = ["--set", "grid.n_cells=[16,2,24]", "--set", "experiment.axes=[z]",
           "--set", "phases.wall.fixed_charge_mol_m3=627"] + STEPS
 
 
