@@ -1,7 +1,9 @@
 # ionpath run, experiment.type bruce_vincent, bruce_vincent_route transient (spec §5.3, §8 item 6) on
 # the homogeneous gel (3 x 3 x 40 voxels of 0.5 um, sigma 0.0632 S/m, t+ 0.42) at 10 mV:
 #  (a) ideal Li electrodes, 2 ranks: I_s/I_0 = t+ tanh(u)/u, u = dV/(4 V_T) = 0.4186795 (measured
-#      0.4186811, 3.8e-6 rel.; a run stopped a few tau_d early misses by ~1e-3);
+#      0.4186661, 3.2e-5 rel., with the default BDF restart points every 20 steps of
+#      output.checkpoint; 0.4186811 without, 1e-6 to 3e-6 with every 10, 30 or 50 steps: where the
+#      steady criterion stops; a run stopped a few tau_d early misses by ~1e-3);
 #  (b) Butler-Volmer electrodes, i0 = 100 A/m2 (R0 = 2 V_T/(i0 A) = 1.62 R_bulk), 1 rank: the raw
 #      ratio is ~0.65, the paper's corrected t+ returns the ideal value (measured 0.419191, 1.2e-3
 #      rel.; the spec asks 2e-3);
