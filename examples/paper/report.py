@@ -279,7 +279,7 @@ def section_bruce_vincent(out, measured, electrolytes, setup):
         "Steady route on the full boxes; the transients on a reduced cross-section of the full 60 µm thickness "
         "(one wall period of the aligned walls; a transient on the full boxes takes ≳ 30 min per structure on 2 "
         "cores), each with its own shortcut on its own grid, so Δt+ compares like with like. R: %s Ω over an assumed "
-        "%.0f cm² (the random composite has no measured value: the pure gel's is used). R_b = ΔV/I_0 − R_0 is the "
+        "%.0f cm² (the random composite has no measured value: the pure gel's is used). R_b = ΔV/I_0 − R_0 (at 1 mV) is the "
         "bulk resistance of the simulated cell." % (
             ", ".join("%s %.0f" % (measured[e]["name"], setup["interfacial_ohm"][e]) for e in electrolytes),
             1e4 * setup["electrode_area_m2"]), "",
@@ -292,10 +292,10 @@ def section_bruce_vincent(out, measured, electrolytes, setup):
         ref = ideal["t_plus_linear"]
         d_ideal = max(abs(ideal["t_plus"] - ref), abs(st["t_plus"] - st["t_plus_linear"]))
         d_bv = abs(bv["t_plus_corrected"] - ref)
-        r_b = bv["voltage_V"] / bv["I0_A"] - bv["R0_ohm"]
+        r_b = bv1["voltage_V"] / bv1["I0_A"] - bv1["R0_ohm"]  # at 1 mV: the kinetics' own nonlinearity is out of it
         lines.append("| %s | %.5f | %.5f | %.5f | %.5f | %.5f | %.5f | %.5f | %.0f | %.4f | %.4f |" % (
             measured[e]["name"], st["t_plus_linear"], st["t_plus"], ref, ideal["t_plus"], bv["t_plus_corrected"],
-            bv1["t_plus_corrected"], bv["t_plus"], bv["R0_ohm"] / r_b, d_ideal, d_bv))
+            bv1["t_plus_corrected"], bv["t_plus"], bv1["R0_ohm"] / r_b, d_ideal, d_bv))
         if d_ideal > 0.01:
             big.append(e)
     gel_note = ""
@@ -312,7 +312,7 @@ def section_bruce_vincent(out, measured, electrolytes, setup):
                                  "**|Δt+| > 0.01 for %s**, more than the nonlinearity explains: reported, not hidden "
                                  "(logs/bv_*)." % ", ".join(measured[e]["name"] for e in big)), "",
               "**Butler–Volmer electrodes with the paper's resistances: the corrected t+ misses the shortcut by more "
-              "than 0.01, for two reasons.** (1) With these resistances R_0 is 100–200 R_b (column R_0/R_b; a "
+              "than 0.01, for two reasons.** (1) With these resistances R_0 is 100–150 R_b (column R_0/R_b; a "
               "~100 µm membrane of 2 cm², the paper's thickness not being given, has R_b ≈ 5–10 Ω: the same "
               "regime), so ΔV − I_0R_0 and ΔV − I_sR_s are each ~1 % of ΔV and "
               "the formula amplifies any error of the small-signal R_0, R_s by R_0/R_b. At 10 mV each interface "
