@@ -23,6 +23,7 @@ void add_validate_command(CLI::App& app, Action& action);
 void add_geometry_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action);
 void add_tortuosity_command(CLI::App& app, Action& action);
+void add_calibrate_command(CLI::App& app, Action& action);
 void add_config_reference_command(CLI::App& app, Action& action);
 void add_sweep_command(CLI::App& app, Action& action);
 

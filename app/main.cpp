@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
   add_geometry_command(app, action);
   add_run_command(app, action);
   add_tortuosity_command(app, action);
+  add_calibrate_command(app, action);
   add_config_reference_command(app, action);
   add_sweep_command(app, action);
   app.require_subcommand(0, 1);

@@ -1,14 +1,14 @@
 # Installs the ionpath binary, libraries, headers and a CMake package (find_package(ionpath)).
 include(CMakePackageConfigHelpers)
-foreach(layer physics mesh solver io study warnings build_info)
+foreach(layer physics mesh solver io study calibrate warnings build_info)
   set_target_properties(ionpath_${layer} PROPERTIES EXPORT_NAME ${layer})   # -> ionpath::<layer>
 endforeach()
-install(TARGETS ionpath_physics ionpath_mesh ionpath_solver ionpath_io ionpath_study ionpath_warnings ionpath_build_info
+install(TARGETS ionpath_physics ionpath_mesh ionpath_solver ionpath_io ionpath_study ionpath_calibrate ionpath_warnings ionpath_build_info
         EXPORT ionpathTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS ionpath RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-foreach(dir physics mesh solver io study)
+foreach(dir physics mesh solver io study calibrate)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ionpath/${dir}
           FILES_MATCHING PATTERN "*.hpp")
 endforeach()

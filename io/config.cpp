@@ -174,6 +174,26 @@ physics::TemperatureDependence read_temperature(MapReader t, physics::Temperatur
   return d;
 }
 
+// Spec §7.1: X = chi CEC rho_MMT phi_MMT / kappa, so the fitted quantity chi (fraction of exchange
+// sites acting as fixed charge) can be a config key; kappa is the phase's capacity.
+void read_active_sites(MapReader& r, physics::PhaseMaterial& m) {
+  MapReader a = r.child("active_sites", "fixed charge from the clay's exchange sites instead of fixed_charge_mol_m3 "
+                                        "(spec §7.1): X = fraction * exchange_capacity * clay_density * "
+                                        "clay_volume_fraction / capacity");
+  const auto chi = a.optional_number("fraction", Range{0.0, 1.0}, "chi: fraction of exchange sites that act as fixed charge");
+  const double cec = a.number("exchange_capacity_mol_kg", 0.9, positive, "CEC of the clay (mol/kg = meq/g, Na-MMT 0.9)");
+  const double rho = a.number("clay_density_kg_m3", 2700.0, positive, "clay density (kg/m3)");
+  const double phi = a.number("clay_volume_fraction", 0.43, Range{0.0, 1.0}, "clay volume fraction in the phase");
+  a.finish();
+  if (!chi || r.documenting()) return;
+  const auto& outside = r.context().overridden;
+  if (outside.count(r.key_path("fixed_charge_mol_m3"))) return;  // given from outside: it wins
+  if (r.has("fixed_charge_mol_m3") && !outside.count(r.key_path("active_sites.fraction")) &&
+      !outside.count(r.key_path("active_sites")))
+    r.fail_at_key("active_sites", "inconsistent: give fixed_charge_mol_m3 or active_sites.fraction, not both");
+  m.fixed_charge_mol_m3 = *chi * cec * rho * phi / m.capacity;
+}
+
 physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, const physics::Electrolyte& e) {
   const auto sigma = r.optional_number("sigma_S_m", non_negative, "bulk conductivity (S/m), with t_plus, instead of D's");
   const auto t_plus = r.optional_number("t_plus", Range{0.0, 1.0}, "Li+ transference number (with sigma_S_m)");
@@ -182,7 +202,11 @@ physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, cons
   if (!r.documenting()) {
     if (sigma.has_value() != t_plus.has_value())
       r.context().fail(r.node(), r.path(), "sigma_S_m and t_plus go together");
-    if (sigma && (Dp || Dm))
+    // A D given from outside the file (--set, --params, a calibration) wins over the file's
+    // (sigma_S_m, t_plus); both in the file is a contradiction.
+    const auto& outside = r.context().overridden;
+    const bool D_from_outside = outside.count(r.key_path("D_plus_m2_s")) || outside.count(r.key_path("D_minus_m2_s"));
+    if (sigma && (Dp || Dm) && !D_from_outside)
       r.fail_at_key("sigma_S_m", "inconsistent: give (sigma_S_m, t_plus) or (D_plus_m2_s, D_minus_m2_s), not both");
     if (sigma) {
       const auto d = physics::diffusivities_from_conductivity(*sigma, *t_plus, e.salt_concentration_mol_m3, e.temperature_K);
@@ -200,6 +224,7 @@ physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, cons
                                    "immobile negative sites X per accessible volume (mol/m3)");
   m.relative_permittivity = r.number("relative_permittivity", m.relative_permittivity, positive, "eps_r");
   m.capacity = r.number("capacity", m.capacity, Range{0.0, 1.0, true, false}, "accessible volume fraction kappa");
+  read_active_sites(r, m);
   m.excess_li_sheet_conductance_S = r.number("excess_li_sheet_conductance_S", m.excess_li_sheet_conductance_S, non_negative,
                                              "Sigma+ of internal polymer-MMT interfaces (S, spec §1.1)");
   m.internal_interface_area_1_m = r.number("internal_interface_area_1_m", m.internal_interface_area_1_m, non_negative,
@@ -531,7 +556,9 @@ RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node reso
 }
 
 // Applies "a.b.c=value" to the YAML tree (value parsed as YAML).
-void apply_override(YAML::Node& root, const std::string& text, std::set<std::string>& overridden, const std::string& file) {
+void apply_override(YAML::Node& root, const Override& o, std::map<std::string, std::string>& overridden,
+                    const std::string& file) {
+  const std::string& text = o.assignment;
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
     throw ConfigError(file + ": --set '" + text + "': expected key.path=value");
@@ -553,7 +580,7 @@ void apply_override(YAML::Node& root, const std::string& text, std::set<std::str
     chain.push_back(next);
   }
   chain.back()[parts.back()] = value;
-  overridden.insert(path);
+  overridden[path] = o.origin.empty() ? "with --set " + path + "=..." : o.origin;
 }
 
 }  // namespace
@@ -579,6 +606,12 @@ const physics::PhaseMaterial& RunConfig::phase(const std::string& name) const {
 }
 
 RunConfig load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  std::vector<Override> o;
+  for (const auto& text : overrides) o.push_back({text, ""});
+  return load_config(file, o);
+}
+
+RunConfig load_config(const std::filesystem::path& file, const std::vector<Override>& overrides) {
   ParseContext ctx;
   ctx.file = file.string();
   YAML::Node root;
@@ -628,7 +661,7 @@ std::string config_reference_markdown() {
      << "Generated from the parser (`ionpath config-reference`); a test keeps this file in sync.\n\n"
      << "All values are plain SI numbers. The unit is part of the key name: `_m` metres, `_m2_s` m^2/s,\n"
      << "`_mol_m3` mol/m^3, `_kg_m3` kg/m^3, `_K` kelvin, `_S_m` S/m, `_J_mol` J/mol, `_A_m2` A/m^2,\n"
-     << "`_V` volts, `_s` seconds, `_deg` degrees, `_per_m2` 1/m^2; keys without a suffix are\n"
+     << "`_V` volts, `_s` seconds, `_deg` degrees, `_per_m2` 1/m^2, `_mol_kg` mol/kg; keys without a suffix are\n"
      << "dimensionless. A value with a unit (`0.5 um`), an unknown key, a wrong type, a missing required\n"
      << "key, an out-of-range value or an inconsistent combination stops `ionpath` before any work with\n"
      << "`file:line:column: key 'path': message` and exit status 2. `--set key.path=value` overrides a\n"

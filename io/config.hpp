@@ -117,6 +117,7 @@ struct RunConfig {
   std::vector<std::pair<std::string, std::string>> petsc_options;  ///< in file order, no leading '-'
   std::map<std::string, std::string> petsc_option_locations;  ///< key -> "file:line:col" (for errors)
   std::string resolved_yaml;      ///< the full configuration after defaults and overrides
+  std::string params_file, params_sha256;  ///< --params file applied (io/params_file.hpp), "" if none
   /// Material of a named phase; throws std::out_of_range when absent.
   [[nodiscard]] const physics::PhaseMaterial& phase(const std::string& name) const;
 };
@@ -129,6 +130,14 @@ class ConfigError : public std::runtime_error {
 
 /// Loads and validates `file`; `overrides` are "key.path=value" strings from --set (YAML values).
 [[nodiscard]] RunConfig load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+
+/// One "key.path=value" override and where it came from ("in calibrated.yaml:12"; empty = --set),
+/// named in every error about that key. Applied in order: later ones win.
+struct Override {
+  std::string assignment;
+  std::string origin;
+};
+[[nodiscard]] RunConfig load_config(const std::filesystem::path& file, const std::vector<Override>& overrides);
 
 /// Markdown reference of every key (type, unit, default, range, meaning): docs/config.md.
 [[nodiscard]] std::string config_reference_markdown();

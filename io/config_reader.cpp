@@ -9,7 +9,7 @@ namespace ionpath::io::detail {
 namespace {
 
 // Unit suffixes accepted in key names (spec §2); a key's suffix tells the unit of its value.
-const std::vector<std::string> unit_suffixes = {"_m2_s", "_mol_m3", "_kg_m3", "_J_mol", "_A_m2", "_S_m", "_F_m2",
+const std::vector<std::string> unit_suffixes = {"_m2_s", "_mol_m3", "_mol_kg", "_kg_m3", "_J_mol", "_A_m2", "_S_m", "_F_m2",
                                                 "_per_m2", "_deg", "_m", "_K", "_V", "_s"};
 
 std::string suffix_of(const std::string& key) {
@@ -31,7 +31,7 @@ void ParseContext::fail(const YAML::Mark& mark, const std::string& path, const s
   os << file;
   if (mark.line >= 0) os << ":" << mark.line + 1 << ":" << mark.column + 1;
   os << ": key '" << path << "': " << message;
-  if (overridden.count(path)) os << " (value given with --set " << path << "=...)";
+  if (const auto it = overridden.find(path); it != overridden.end()) os << " (value given " << it->second << ")";
   throw ConfigError(os.str());
 }
 

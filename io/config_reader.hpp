@@ -21,7 +21,9 @@ struct KeyDoc {
 /// Shared state of one parse: file name, the --set paths, and (in doc mode) the key registry.
 struct ParseContext {
   std::string file;
-  std::set<std::string> overridden;  ///< dotted paths set on the command line
+  /// Dotted paths set from outside the file -> where the value came from, e.g. "with --set a.b=..."
+  /// or "in calibrated.yaml:12" (appended to every error about that key).
+  std::map<std::string, std::string> overridden;
   std::vector<KeyDoc>* docs = nullptr;  ///< non-null: documentation mode (visit every branch)
   [[noreturn]] void fail(const YAML::Node& at, const std::string& path, const std::string& message) const;
   [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, const std::string& message) const;

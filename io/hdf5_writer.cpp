@@ -113,6 +113,8 @@ void write_provenance(hid_t file, const Provenance& p) {
   string_attribute(g, "resolved_config_yaml", p.resolved_config_yaml);
   string_attribute(g, "date_utc", p.date_utc);
   string_attribute(g, "command_line", p.command_line);
+  string_attribute(g, "params_file", p.params_file);
+  string_attribute(g, "params_sha256", p.params_sha256);
   numeric_attribute(g, "n_ranks", std::vector<int>{p.n_ranks}, H5T_NATIVE_INT);
   numeric_attribute(g, "seed", std::vector<std::uint64_t>{p.seed}, H5T_NATIVE_UINT64);
 }

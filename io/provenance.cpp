@@ -26,6 +26,8 @@ void to_json(nlohmann::json& j, const Provenance& p) {
                      {"date_utc", p.date_utc},
                      {"command_line", p.command_line},
                      {"n_ranks", p.n_ranks},
+                     {"params_file", p.params_file},
+                     {"params_sha256", p.params_sha256},
                      {"seed", p.seed}};
 }
 

@@ -15,6 +15,8 @@ struct Provenance {
   std::string date_utc;              ///< ISO 8601, from make_date_utc()
   std::string command_line;
   int n_ranks = 1;
+  std::string params_file;    ///< --params file that set parameters ("" if none)
+  std::string params_sha256;  ///< its SHA-256
   std::uint64_t seed = 0;
 };
 

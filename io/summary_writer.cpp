@@ -65,6 +65,7 @@ std::string csv_text(const std::vector<CsvColumn>& columns, const std::vector<st
   comment(out, "mpi_version", p.mpi_version);
   comment(out, "date_utc", p.date_utc);
   comment(out, "command_line", p.command_line);
+  if (!p.params_file.empty()) comment(out, "params_file", p.params_file + " (sha256 " + p.params_sha256 + ")");
   comment(out, "n_ranks", std::to_string(p.n_ranks));
   comment(out, "seed", std::to_string(p.seed));
   comment(out, "resolved_config_yaml", p.resolved_config_yaml);

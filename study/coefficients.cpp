@@ -25,12 +25,12 @@ SpeciesCoefficients species_coefficients(std::span<const mesh::Label> labels, co
   return k;
 }
 
-CellConductivity cell_conductivity(std::span<const mesh::Label> labels, const mesh::PhaseTable& table,
-                                   const io::RunConfig& config, ConductivityKind kind) {
-  std::array<std::array<double, 3>, 256> by_label{};
-  std::array<bool, 256> known{};
+LabelConductivities label_conductivities(const mesh::PhaseTable& table, const io::RunConfig& config,
+                                         ConductivityKind kind) {
+  LabelConductivities out;
+  auto& by_label = out.of_label;
+  auto& known = out.known;
   const auto ref_sigma = physics::phase_conductivity(config.phase(config.experiment.reference_phase), config.electrolyte).total();
-  bool isotropic = true;
   for (const auto& p : table.phases()) {
     known[p.label] = true;
     if (kind == ConductivityKind::geometric) {
@@ -41,9 +41,20 @@ CellConductivity cell_conductivity(std::span<const mesh::Label> labels, const me
         const auto sp = physics::phase_conductivity(config.phase(p.name), config.electrolyte);
         by_label[p.label] = kind == ConductivityKind::total ? sp.total() : sp.plus;
       } catch (const std::out_of_range&) {
-        known[p.label] = false;  // reported below if such cells exist
+        known[p.label] = false;  // reported by cell_conductivity if such cells exist
       }
     }
+  }
+  return out;
+}
+
+CellConductivity cell_conductivity(std::span<const mesh::Label> labels, const mesh::PhaseTable& table,
+                                   const io::RunConfig& config, ConductivityKind kind) {
+  const LabelConductivities lc = label_conductivities(table, config, kind);
+  const auto& by_label = lc.of_label;
+  const auto& known = lc.known;
+  bool isotropic = true;
+  for (const auto& p : table.phases()) {
     const auto& v = by_label[p.label];
     isotropic = isotropic && v[0] == v[1] && v[1] == v[2];
   }

@@ -45,6 +45,15 @@ struct CellConductivity {
 /// interface conduct as the reference phase, everything else insulates).
 enum class ConductivityKind { total, li_only, geometric };
 
+/// Conductivity diagonal (S/m) of each label of `table` for `kind`; `known[l]` is false for a
+/// label without material parameters. The per-phase values the cells of cell_conductivity take.
+struct LabelConductivities {
+  std::array<std::array<double, 3>, 256> of_label{};
+  std::array<bool, 256> known{};
+};
+[[nodiscard]] LabelConductivities label_conductivities(const mesh::PhaseTable& table, const io::RunConfig& config,
+                                                       ConductivityKind kind);
+
 /// Throws std::runtime_error naming a phase that has cells but no material parameters.
 [[nodiscard]] CellConductivity cell_conductivity(std::span<const mesh::Label> labels, const mesh::PhaseTable& table,
                                                  const io::RunConfig& config, ConductivityKind kind);

@@ -86,6 +86,8 @@ io::Provenance make_provenance(const io::RunConfig& config, const std::string& c
   p.resolved_config_yaml = config.resolved_yaml;
   p.date_utc = io::make_date_utc();
   p.command_line = command_line;
+  p.params_file = config.params_file;
+  p.params_sha256 = config.params_sha256;
   MPI_Comm_size(comm, &p.n_ranks);
   p.seed = config.geometry.seed;
   return p;

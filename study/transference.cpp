@@ -6,11 +6,11 @@
 
 namespace ionpath::study {
 
-TransferenceResult run_transference_linear(const Structure& s, const io::RunConfig& config, int axis) {
+TransferenceResult run_transference_linear(const Structure& s, const io::RunConfig& config, int axis, bool keep_fields) {
   TransferenceResult r;
   r.axis = axis;
   const solver::Domain& d = domain_along(s, axis);
-  const auto opt = conduction_options(config.experiment, config.grid, axis, false);
+  const auto opt = conduction_options(config.experiment, config.grid, axis, keep_fields);
   const CellConductivity total = cell_conductivity(s.labels.labels(), s.table, config, ConductivityKind::total);
   const CellConductivity plus = cell_conductivity(s.labels.labels(), s.table, config, ConductivityKind::li_only);
   r.total = measure_conductivity(d, total, 0.0, opt).result;

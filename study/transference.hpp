@@ -16,7 +16,9 @@ struct TransferenceResult {
   double bound = 0.0;                ///< <sigma+> / sigma_eff
 };
 
-[[nodiscard]] TransferenceResult run_transference_linear(const Structure& s, const io::RunConfig& config, int axis);
+/// keep_fields: both solves keep their potentials (for conductance_sensitivities).
+[[nodiscard]] TransferenceResult run_transference_linear(const Structure& s, const io::RunConfig& config, int axis,
+                                                         bool keep_fields = false);
 [[nodiscard]] nlohmann::json to_json(const TransferenceResult& r);
 [[nodiscard]] AxisReport transference_experiment(const ExperimentContext& ctx, int axis);
 
