@@ -16,11 +16,14 @@ void add_calibrate_command(CLI::App& app, Action& action) {
                                               "calibration.json and calibrated.yaml (docs/calibration.md)");
   struct Options {
     std::string file, params, output;
+    std::vector<std::string> overrides;
     bool quiet = false;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("calibration", o->file, "calibration YAML (structures, parameters, targets)")->required()->check(CLI::ExistingFile);
   add_params_option(*cmd, o->params);
+  cmd->add_option("--set", o->overrides, "override a key of every structure (key=value) or of one (name:key=value), "
+                                         "after the structure's own set (repeatable)")->take_all();
   cmd->add_option("--output,-o", o->output, "output directory (default: output.directory of the calibration file)");
   cmd->add_flag("--quiet,-q", o->quiet, "no progress or table on the console");
   cmd->callback([&action, o] {
@@ -29,7 +32,7 @@ void add_calibrate_command(CLI::App& app, Action& action) {
       std::optional<io::ParamsFile> params;
       try {
         params = load_params(o->params);
-        config = io::load_calibration_config(o->file, params ? &*params : nullptr);
+        config = io::load_calibration_config(o->file, params ? &*params : nullptr, o->overrides);
       } catch (const io::ConfigError& e) {
         if (ctx.rank == 0) std::cerr << "ionpath: configuration error: " << e.what() << "\n";
         return exit_bad_input;

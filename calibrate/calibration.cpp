@@ -129,7 +129,7 @@ nlohmann::json run_calibration(const io::CalibrationConfig& c, const Calibration
 
   std::vector<StartOutcome> outcomes;
   for (std::size_t s = 0; s < starts.size(); ++s) {
-    outcomes.push_back(minimise(model, starts[s], c.tao_type));
+    outcomes.push_back(minimise(model, starts[s], c.tao_type, talk));
     const auto& o = outcomes.back();
     if (talk)
       std::printf("  start %zu/%zu: chi2 %.6g -> %.6g, %d iterations, %lld solves, %s (%.1f s)\n", s + 1, starts.size(),
@@ -210,6 +210,7 @@ nlohmann::json run_calibration(const io::CalibrationConfig& c, const Calibration
                           {"config", c.structures[s].config.string()},
                           {"config_sha256", io::sha256_file_hex(c.structures[s].config)},
                           {"set", c.structures[s].overrides},
+                          {"command_line_set", c.structures[s].command_line},
                           {"sigma_eff_S_m", at.structures[s].sigma_S_m},
                           {"t_plus_linear", at.structures[s].t_plus},
                           {"wiener_bound_t_plus", at.structures[s].wiener_bound},

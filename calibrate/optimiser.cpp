@@ -3,6 +3,7 @@
 #include <petsctao.h>
 
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <optional>
 
@@ -19,6 +20,8 @@ struct Context {
   int evaluations = 0;
   std::exception_ptr error;
   double chi2_start = -1.0;
+  bool progress = false;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now(), printed = started;
 
   const Evaluation& at(Vec x) {
     const PetscScalar* v = nullptr;
@@ -30,9 +33,15 @@ struct Context {
     if (!last || last->z != z) {
       last = model->evaluate(z, jacobian);  // the Jacobian costs no extra solve: always keep it
       ++evaluations;
-      if (chi2_start < 0.0) {
-        chi2_start = 0.0;
-        for (const double r : last->residuals) chi2_start += r * r;
+      double chi2 = 0.0;
+      for (const double r : last->residuals) chi2 += r * r;
+      if (chi2_start < 0.0) chi2_start = chi2;
+      const auto now = std::chrono::steady_clock::now();
+      if (progress && now - printed > std::chrono::seconds(5)) {
+        std::printf("    evaluation %d: chi2 %.6g, %lld solves so far, %.0f s\n", evaluations, chi2, model->solves(),
+                    std::chrono::duration<double>(now - started).count());
+        std::fflush(stdout);
+        printed = now;
       }
     }
     return *last;
@@ -82,7 +91,8 @@ Vec sequential(const std::vector<double>& values) {
 
 }  // namespace
 
-StartOutcome minimise(CalibrationModel& model, const std::vector<double>& z_start, const std::string& tao_type) {
+StartOutcome minimise(CalibrationModel& model, const std::vector<double>& z_start, const std::string& tao_type,
+                      bool progress) {
   const auto t0 = std::chrono::steady_clock::now();
   const long long solves0 = model.solves();
   const std::size_t k = z_start.size(), m = model.config().targets.size();
@@ -97,6 +107,7 @@ StartOutcome minimise(CalibrationModel& model, const std::vector<double>& z_star
   IONPATH_PETSC_CALL(MatCreateSeqDense(PETSC_COMM_SELF, static_cast<PetscInt>(m), static_cast<PetscInt>(k), nullptr, &J));
   Context ctx;
   ctx.model = &model;
+  ctx.progress = progress;
   StartOutcome out;
   out.z_start = z_start;
   PetscErrorCode solved = 0;

@@ -22,6 +22,8 @@ struct StartOutcome {
   double seconds = 0.0;
 };
 
-[[nodiscard]] StartOutcome minimise(CalibrationModel& model, const std::vector<double>& z_start, const std::string& tao_type);
+/// progress: print "evaluation N: chi2 ..." at most every 5 s (rank 0 of the caller decides).
+[[nodiscard]] StartOutcome minimise(CalibrationModel& model, const std::vector<double>& z_start, const std::string& tao_type,
+                                    bool progress = false);
 
 }  // namespace ionpath::calibrate

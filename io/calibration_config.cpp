@@ -105,6 +105,7 @@ std::vector<Override> calibration_overrides(const CalibrationConfig& c, std::siz
   std::vector<Override> o;
   if (params) o = params->overrides;
   for (const auto& set : st.overrides) o.push_back({set, "in " + c.source.string() + " (structure '" + st.name + "', set)"});
+  for (const auto& set : st.command_line) o.push_back({set, ""});
   for (std::size_t j = 0; j < theta.size() && j < c.parameters.size(); ++j) {
     char value[40];
     std::snprintf(value, sizeof value, "%.17g", theta[j]);
@@ -117,18 +118,11 @@ std::vector<Override> calibration_overrides(const CalibrationConfig& c, std::siz
   return o;
 }
 
-CalibrationConfig load_calibration_config(const std::filesystem::path& file, const ParamsFile* params) {
+CalibrationConfig load_calibration_config(const std::filesystem::path& file, const ParamsFile* params,
+                                          const std::vector<std::string>& overrides) {
   ParseContext ctx;
   ctx.file = file.string();
-  YAML::Node root;
-  try {
-    std::ifstream in(file);
-    if (!in) throw ConfigError(ctx.file + ": cannot open the calibration file");
-    root = YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    ctx.fail(e.mark, "<file>", "malformed YAML: " + e.msg);
-  }
-  if (!root.IsMap()) throw ConfigError(ctx.file + ": the calibration file must be a YAML map");
+  const YAML::Node root = detail::load_yaml_map(ctx, "calibration file");
   CalibrationConfig c;
   c.source = file;
   c.sha256 = sha256_file_hex(file);
@@ -193,20 +187,20 @@ CalibrationConfig load_calibration_config(const std::filesystem::path& file, con
   c.max_correlation = id.number("max_correlation", 0.99, Range{0.0, 1.0}, "|correlation| of two parameters");
   c.cluster_tolerance = id.number("cluster_tolerance", 1e-3, positive, "distance of two optima (transformed, relative) below which they are one minimum");
   id.finish();
-  const YAML::Node petsc = r.raw("petsc_options", "map option -> value", "PETSc options, prefix calib_ for the optimiser");
-  if (petsc.IsDefined() && !petsc.IsNull()) {
-    if (!petsc.IsMap()) ctx.fail(petsc, "petsc_options", "expected a map of option names to values");
-    for (const auto& kv : petsc) {
-      std::string key = kv.first.as<std::string>();
-      if (key.starts_with("-")) key.erase(0, 1);
-      if (!kv.second.IsScalar() && !kv.second.IsNull()) ctx.fail(kv.second, "petsc_options." + key, "expected a scalar value");
-      c.petsc_options.emplace_back(key, kv.second.IsNull() ? "" : kv.second.Scalar());
-    }
-  }
+  c.petsc_options = detail::read_petsc_options(r, "PETSc options, prefix calib_ for the optimiser");
   r.finish();
   if (c.parameters.size() > c.targets.size())
     ctx.fail(parameters, "parameters", "more free parameters (" + std::to_string(c.parameters.size()) + ") than targets (" +
                                            std::to_string(c.targets.size()) + ")");
+  for (const auto& o : overrides) {
+    const auto eq = o.find('='), colon = o.find(':');
+    if (eq == std::string::npos || eq == 0) throw ConfigError(ctx.file + ": --set '" + o + "': expected [structure:]key.path=value");
+    const bool scoped = colon != std::string::npos && colon < eq;
+    const std::string only = scoped ? o.substr(0, colon) : "";
+    if (scoped && !names.count(only)) throw ConfigError(ctx.file + ": --set '" + o + "': no structure named '" + only + "'");
+    for (auto& s : c.structures)
+      if (!scoped || s.name == only) s.command_line.push_back(scoped ? o.substr(colon + 1) : o);
+  }
   std::vector<double> mid;
   for (const auto& p : c.parameters)
     mid.push_back(p.start ? *p.start : p.scale == ParameterScale::log ? std::sqrt(p.lower * p.upper) : 0.5 * (p.lower + p.upper));

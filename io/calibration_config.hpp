@@ -18,6 +18,7 @@ struct CalibrationStructure {
   std::string name;
   std::filesystem::path config;         ///< resolved against the calibration file's folder
   std::vector<std::string> overrides;   ///< "key.path=value", applied before the parameters
+  std::vector<std::string> command_line;  ///< `calibrate --set`, after `overrides`, before the parameters
 };
 
 /// Fitted in a transformed variable z: linear z = v, log z = ln v, logit z = ln((v - lo)/(hi - v)).
@@ -63,8 +64,11 @@ struct CalibrationConfig {
 /// Parses and checks `file`, then loads every structure's config with `params`, its `set` and
 /// every parameter at its start (or mid-range) value, so that a bad key path fails here, before
 /// any work, naming the calibration file. Throws ConfigError.
+/// `overrides` (`ionpath calibrate --set`): "key=value" for every structure, or
+/// "name:key=value" for structure `name` only.
 [[nodiscard]] CalibrationConfig load_calibration_config(const std::filesystem::path& file,
-                                                        const ParamsFile* params = nullptr);
+                                                        const ParamsFile* params = nullptr,
+                                                        const std::vector<std::string>& overrides = {});
 
 /// "name:key.path" -> {"name", "key.path"}; an unscoped key -> {"", key}.
 [[nodiscard]] std::pair<std::string, std::string> split_scoped_key(const std::string& key);

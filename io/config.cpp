@@ -537,20 +537,8 @@ RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node reso
                 "0: at every restart point");
   cp.finish();
   o.finish();
-  const YAML::Node petsc = r.raw("petsc_options", "map option -> value", "PETSc options, e.g. {cond_ksp_type: cg}; command line wins");
-  if (petsc.IsDefined() && !petsc.IsNull()) {
-    if (!petsc.IsMap()) ctx.fail(petsc, "petsc_options", "expected a map of option names to values");
-    for (const auto& kv : petsc) {
-      if (!kv.first.IsScalar()) ctx.fail(kv.first, "petsc_options", "an option name must be a plain name");
-      std::string key = kv.first.Scalar();
-      if (key.starts_with("-")) key.erase(0, 1);
-      if (!kv.second.IsScalar() && !kv.second.IsNull()) ctx.fail(kv.second, "petsc_options." + key, "expected a scalar value");
-      c.petsc_options.emplace_back(key, kv.second.IsNull() ? "" : kv.second.Scalar());
-      const YAML::Mark m = kv.first.Mark();  // no position for keys made by --set
-      c.petsc_option_locations[key] =
-          ctx.file + (m.line < 0 ? "" : ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1));
-    }
-  }
+  c.petsc_options = read_petsc_options(r, "PETSc options, e.g. {cond_ksp_type: cg}; command line wins",
+                                       &c.petsc_option_locations);
   r.finish();
   return c;
 }
@@ -614,18 +602,16 @@ RunConfig load_config(const std::filesystem::path& file, const std::vector<std::
 RunConfig load_config(const std::filesystem::path& file, const std::vector<Override>& overrides) {
   ParseContext ctx;
   ctx.file = file.string();
-  YAML::Node root;
-  try {
-    std::ifstream in(file);
-    if (!in) throw ConfigError(ctx.file + ": cannot open the configuration file");
-    root = YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    ctx.fail(e.mark, "<file>", "malformed YAML: " + e.msg);
-  }
-  return detail::load_config_tree(root, ctx.file, overrides);
+  return detail::load_config_tree(load_yaml_map(ctx, "configuration file"), ctx.file, overrides);
 }
 
 RunConfig detail::load_config_tree(YAML::Node root, const std::string& file, const std::vector<std::string>& overrides) {
+  std::vector<Override> o;
+  for (const auto& text : overrides) o.push_back({text, ""});
+  return load_config_tree(root, file, o);
+}
+
+RunConfig detail::load_config_tree(YAML::Node root, const std::string& file, const std::vector<Override>& overrides) {
   ParseContext ctx;
   ctx.file = file;
   if (!root.IsMap()) throw ConfigError(ctx.file + ": the configuration must be a YAML map");

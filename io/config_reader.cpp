@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 
 namespace ionpath::io::detail {
@@ -262,6 +263,40 @@ void MapReader::finish() const {
     }
     ctx_.fail(kv.first, key_path(key), "unknown key" + hint);
   }
+}
+
+YAML::Node load_yaml_map(const ParseContext& ctx, const std::string& what) {
+  YAML::Node root;
+  try {
+    std::ifstream in(ctx.file);
+    if (!in) throw ConfigError(ctx.file + ": cannot open the " + what);
+    root = YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    ctx.fail(e.mark, "<file>", "malformed YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw ConfigError(ctx.file + ": the " + what + " must be a YAML map");
+  return root;
+}
+
+std::vector<std::pair<std::string, std::string>> read_petsc_options(MapReader& r, const std::string& doc,
+                                                                    std::map<std::string, std::string>* locations) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const YAML::Node petsc = r.raw("petsc_options", "map option -> value", doc);
+  if (!petsc.IsDefined() || petsc.IsNull()) return out;
+  const auto& ctx = r.context();
+  if (!petsc.IsMap()) ctx.fail(petsc, r.key_path("petsc_options"), "expected a map of option names to values");
+  for (const auto& kv : petsc) {
+    if (!kv.first.IsScalar()) ctx.fail(kv.first, r.key_path("petsc_options"), "an option name must be a plain name");
+    std::string key = kv.first.Scalar();
+    if (key.starts_with("-")) key.erase(0, 1);
+    if (!kv.second.IsScalar() && !kv.second.IsNull()) ctx.fail(kv.second, r.key_path("petsc_options." + key), "expected a scalar value");
+    out.emplace_back(key, kv.second.IsNull() ? "" : kv.second.Scalar());
+    if (locations != nullptr) {
+      const YAML::Mark m = kv.first.Mark();  // no position for keys made by --set
+      (*locations)[key] = ctx.file + (m.line < 0 ? "" : ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1));
+    }
+  }
+  return out;
 }
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {

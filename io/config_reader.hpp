@@ -87,8 +87,17 @@ class MapReader {
 /// load_config on an already parsed tree (modified by the overrides); `file` names it in errors and
 /// anchors relative paths (the sweep runner passes a sweep file's inline `base` map).
 [[nodiscard]] RunConfig load_config_tree(YAML::Node root, const std::string& file, const std::vector<std::string>& overrides);
+[[nodiscard]] RunConfig load_config_tree(YAML::Node root, const std::string& file, const std::vector<Override>& overrides);
 /// Every declared key path (as in docs/config.md), e.g. "grid.n_cells", "phases.gel.sigma_S_m".
 [[nodiscard]] std::set<std::string> known_config_keys();
+/// Reads `file` as a YAML map; throws ConfigError "file: cannot open the <what>", "file:line:col:
+/// malformed YAML" or "file: the <what> must be a YAML map".
+[[nodiscard]] YAML::Node load_yaml_map(const ParseContext& ctx, const std::string& what);
+
+/// `petsc_options`: a map option -> scalar (leading '-' dropped), in file order.
+/// `locations` (optional) receives option -> "file:line:col" for errors found later by PETSc.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> read_petsc_options(
+    MapReader& r, const std::string& doc, std::map<std::string, std::string>* locations = nullptr);
 
 /// Damerau-Levenshtein distance (for "did you mean").
 [[nodiscard]] std::size_t edit_distance(const std::string& a, const std::string& b);

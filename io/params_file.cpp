@@ -16,15 +16,7 @@ ParamsFile load_params_file(const std::filesystem::path& file) {
   ctx.file = file.string();
   ParamsFile out;
   out.path = file;
-  YAML::Node root;
-  try {
-    std::ifstream in(file);
-    if (!in) throw ConfigError(ctx.file + ": cannot open the parameter file");
-    root = YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    ctx.fail(e.mark, "<file>", "malformed YAML: " + e.msg);
-  }
-  if (!root.IsMap()) throw ConfigError(ctx.file + ": a parameter file must be a YAML map with a 'parameters' map");
+  const YAML::Node root = detail::load_yaml_map(ctx, "parameter file");
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>();
     if (key != "parameters" && key != "provenance")

@@ -122,7 +122,9 @@ class Pipeline:
             raise NotAvailable("`ionpath calibrate` or examples/paper/calibration.yaml is not available yet: "
                                "sigma and t+ use the specification's starting parameters (spec §7.1)")
         d = os.path.join(self.out, "calibration")
-        self.run("calibrate", cal, "--output", d, log=os.path.join(self.out, "logs", "calibrate.log"))
+        # The structures of calibration.yaml are named as ELECTROLYTES: give each this resolution.
+        grid = [a if a == "--set" else "%s:%s" % (e, a) for e in ELECTROLYTES for a in self.grid_overrides(e)]
+        self.run("calibrate", cal, *grid, "--output", d, log=os.path.join(self.out, "logs", "calibrate.log"))
         p = os.path.join(d, "calibrated.yaml")
         if not os.path.isfile(p):
             raise RuntimeError("calibrate wrote no %s" % p)

@@ -19,7 +19,7 @@ targets:
 starts: 2
 output: {directory: ${WORK}/fit}
 ")
-execute_process(COMMAND ${IONPATH} calibrate ${WORK}/calibration.yaml RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+execute_process(COMMAND ${IONPATH} calibrate ${WORK}/calibration.yaml --set gel:grid.n_cells=[3,3,3] RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "calibrate failed (${status}):\n${out}${err}")
 endif()
@@ -31,6 +31,10 @@ endforeach()
 file(READ ${WORK}/fit/calibration.json j)
 string(JSON chi2 GET "${j}" chi2)
 check_between("chi2 of an exactly reachable pair of targets" ${chi2} 0 1e-10)
+string(JSON set GET "${j}" structures 0 command_line_set 0)
+if(NOT set STREQUAL "grid.n_cells=[3,3,3]")
+  message(FATAL_ERROR "calibrate --set gel:... not recorded: '${set}'")
+endif()
 
 execute_process(COMMAND ${IONPATH} run ${SOURCE}/examples/paper_electrolytes/pure_gel.yaml --params ${WORK}/fit/calibrated.yaml
                         --set grid.n_cells=[4,4,4] --set output.vtk=false -o ${WORK}/run

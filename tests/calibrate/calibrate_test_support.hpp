@@ -84,7 +84,7 @@ inline io::CalibrationParameter parameter(const std::string& name, std::vector<s
 inline io::CalibrationConfig four_parameter_problem(const std::filesystem::path& dir) {
   io::CalibrationConfig c;
   c.source = dir / "calibration.yaml";
-  c.structures = {{"gel", dir / "gel.yaml", {}}, {"walls", dir / "walls.yaml", {}}, {"platelets", dir / "platelets.yaml", {}}};
+  c.structures = {{"gel", dir / "gel.yaml", {}, {}}, {"walls", dir / "walls.yaml", {}, {}}, {"platelets", dir / "platelets.yaml", {}, {}}};
   c.parameters = {parameter("D_plus", {"phases.gel.D_plus_m2_s"}, 0.9e-11, 3.6e-11),
                   parameter("D_minus", {"phases.gel.D_minus_m2_s"}, 1.25e-11, 5e-11),
                   parameter("Sigma_plus", {"phases.wall.excess_li_sheet_conductance_S", "phases.interface.excess_li_sheet_conductance_S"},
