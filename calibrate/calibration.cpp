@@ -56,7 +56,8 @@ std::vector<std::vector<double>> start_points(const io::CalibrationConfig& c, co
   return out;
 }
 
-/// Groups optima closer than `tol` (max-norm in z, relative to each z range) into minima.
+/// Groups optima closer than `tol` into minima: max-norm of the position in each range, in ln v
+/// (log) or v (linear, logit; a saturated logit z would split one point at a bound in two).
 std::vector<std::vector<std::size_t>> cluster(const std::vector<StartOutcome>& starts, const std::vector<Transform>& t,
                                               double tol) {
   std::vector<std::vector<std::size_t>> groups;
@@ -65,8 +66,12 @@ std::vector<std::vector<std::size_t>> cluster(const std::vector<StartOutcome>& s
     for (auto& g : groups) {
       double d = 0.0;
       for (std::size_t j = 0; j < t.size(); ++j) {
-        const auto [lo, hi] = t[j].z_bounds();
-        d = std::max(d, std::abs(starts[s].z[j] - starts[g.front()].z[j]) / (hi - lo));
+        const auto at = [&](const StartOutcome& o) {
+          const double v = t[j].from_z(o.z[j]);
+          return t[j].scale == io::ParameterScale::log ? std::log(v / t[j].lo) / std::log(t[j].hi / t[j].lo)
+                                                       : (v - t[j].lo) / (t[j].hi - t[j].lo);
+        };
+        d = std::max(d, std::abs(at(starts[s]) - at(starts[g.front()])));
       }
       if (d < tol) {
         g.push_back(s);
