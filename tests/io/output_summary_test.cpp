@@ -49,9 +49,10 @@ TEST(OutputSummary, ProvenanceJsonHasEveryMember) {
   const io::Provenance p = sample_provenance();
   const nlohmann::json j = p;
   for (const char* key : {"ionpath_version", "git_describe", "petsc_version", "hdf5_version", "vtk_version",
-                          "mpi_version", "resolved_config_yaml", "date_utc", "command_line", "n_ranks", "seed"})
+                          "mpi_version", "resolved_config_yaml", "date_utc", "command_line", "n_ranks", "params_file",
+                          "params_sha256", "seed"})
     EXPECT_TRUE(j.contains(key)) << key;
-  EXPECT_EQ(j.size(), 11u);
+  EXPECT_EQ(j.size(), 13u);
   EXPECT_EQ(j["resolved_config_yaml"], p.resolved_config_yaml);
   EXPECT_EQ(j["seed"].get<std::uint64_t>(), 42u);
 }
