@@ -18,6 +18,7 @@ void add_calibrate_command(CLI::App& app, Action& action) {
     std::string file, params, output;
     std::vector<std::string> overrides;
     bool quiet = false;
+    int starts = 0;  // 0: the calibration file's `starts`
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("calibration", o->file, "calibration YAML (structures, parameters, targets)")->required()->check(CLI::ExistingFile);
@@ -26,6 +27,8 @@ void add_calibrate_command(CLI::App& app, Action& action) {
                                          "after the structure's own set (repeatable)")->take_all();
   cmd->add_option("--output,-o", o->output, "output directory (default: output.directory of the calibration file)");
   cmd->add_flag("--quiet,-q", o->quiet, "no progress or table on the console");
+  cmd->add_option("--starts", o->starts, "Latin-hypercube starts, instead of the file's `starts` (the first is the start point)")
+      ->check(CLI::Range(1, 1000));
   cmd->callback([&action, o] {
     action = [o](const RunContext& ctx) {
       std::optional<io::CalibrationConfig> config;
@@ -33,6 +36,7 @@ void add_calibrate_command(CLI::App& app, Action& action) {
       try {
         params = load_params(o->params);
         config = io::load_calibration_config(o->file, params ? &*params : nullptr, o->overrides);
+        if (o->starts > 0) config->starts = o->starts;
       } catch (const io::ConfigError& e) {
         if (ctx.rank == 0) std::cerr << "ionpath: configuration error: " << e.what() << "\n";
         return exit_bad_input;

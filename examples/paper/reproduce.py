@@ -33,6 +33,10 @@ ELECTROLYTES = list(MEASURED)
 # Physical boxes are those of examples/paper_electrolytes/*.yaml (0.5 um voxels, spec §7.1); a
 # resolution sets the voxel size h and keeps the box. `low` (2 um) is for the regression test.
 RESOLUTIONS_M = {"low": 2.0e-6, "default": 0.5e-6, "high": 0.25e-6}
+# The calibration's voxel size relative to h, and its Latin-hypercube starts (measured on 2 cores:
+# docs/paper.md). At low resolution 2 um is already the coarsest grid that still resolves a wall.
+CALIBRATION_SCALE = {"low": 1.0, "default": 2.0, "high": 2.0}
+CALIBRATION_STARTS = {"low": 2, "default": 3, "high": 4}
 BOX_M = {e: [0.5e-6 * n for n in cells] for e, cells in
          {"pure_gel": (80, 80, 120), "random_mmt": (120, 120, 120), "aligned_mmt": (160, 80, 120)}.items()}
 # Bruce-Vincent transients (spec §5.3) take >= 30 min per structure on the boxes above (2 cores,
@@ -61,6 +65,7 @@ class Pipeline:
         self.env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                         OMPI_MCA_btl_vader_single_copy_mechanism="none", OMPI_MCA_rmaps_base_oversubscribe="1")
         self.params = None  # calibrated parameter file, once the calibration stage made one
+        self.calibration = None  # how the fit was made (voxel size, starts), for the report
 
     # --- running ionpath ---------------------------------------------------------------------
     def ionpath_cmd(self, *args, ranks=None):
@@ -122,14 +127,21 @@ class Pipeline:
             raise NotAvailable("`ionpath calibrate` or examples/paper/calibration.yaml is not available yet: "
                                "sigma and t+ use the specification's starting parameters (spec §7.1)")
         d = os.path.join(self.out, "calibration")
-        # The structures of calibration.yaml are named as ELECTROLYTES: give each this resolution.
-        grid = [a if a == "--set" else "%s:%s" % (e, a) for e in ELECTROLYTES for a in self.grid_overrides(e)]
-        self.run("calibrate", cal, *grid, "--output", d, log=os.path.join(self.out, "logs", "calibrate.log"))
+        # The structures of calibration.yaml are named as ELECTROLYTES. The fit runs at voxel size
+        # CALIBRATION_SCALE x h (a fit is ~50 evaluations per start, each two solves per structure)
+        # and the next stages evaluate the fitted parameters at h; the resolution study says how
+        # much sigma and t+ move between the two.
+        scale = CALIBRATION_SCALE[self.args.resolution]
+        grid = [a if a == "--set" else "%s:%s" % (e, a) for e in ELECTROLYTES for a in self.grid_overrides(e, scale)]
+        starts = CALIBRATION_STARTS[self.args.resolution]
+        self.run("calibrate", cal, *grid, "--starts", starts, "--output", d,
+                 log=os.path.join(self.out, "logs", "calibrate.log"))
+        self.calibration = {"voxel_m": RESOLUTIONS_M[self.args.resolution] * scale, "starts": starts}
         p = os.path.join(d, "calibrated.yaml")
         if not os.path.isfile(p):
             raise RuntimeError("calibrate wrote no %s" % p)
         self.params = p
-        return "parameters: %s" % p
+        return "fitted at %.2g um voxels, %d starts: %s" % (self.calibration["voxel_m"] * 1e6, starts, p)
 
     def sigma_tplus(self):
         for e in ELECTROLYTES:
