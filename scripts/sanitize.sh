@@ -5,7 +5,7 @@
 # scripts/sanitize/lsan.supp (each entry says why it is not ionpath's); everything else fails.
 # Every instrumented process (also each rank under mpiexec, and ionpath started by the Python and
 # shell tests, which may expect a failure) writes its reports to BUILD_DIR/sanitizer-reports/; any
-# report there fails this script even when every test passed.
+# finding there fails this script even when every test passed. JOBS=N sets the build parallelism.
 #   scripts/sanitize.sh [BUILD_DIR] [extra ctest arguments, e.g. -R io_]
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,16 +20,24 @@ export GLIBC_TUNABLES=
 reports=$build/sanitizer-reports
 rm -rf "$reports" && mkdir -p "$reports"
 log="log_path=$reports/report:log_exe_name=1"
-export ASAN_OPTIONS=$log:detect_leaks=1:abort_on_error=0:detect_odr_violation=0:strict_string_checks=0
-export LSAN_OPTIONS=suppressions=$src/scripts/sanitize/lsan.supp:print_suppressions=0
+# fast_unwind_on_malloc=0: OpenMPI's and hwloc's plugins have no frame pointers and are dlclose()d
+# before the leak check, so the fast unwinder's stacks end in "<unknown module>" that no
+# suppression can name; the slow unwinder records the whole stack (libopen-rte.so, libmpi.so, ...).
+export ASAN_OPTIONS=$log:detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=0:detect_odr_violation=0:strict_string_checks=0
+# print_suppressions=1: each process lists the suppressions it used (summed up below).
+export LSAN_OPTIONS=suppressions=$src/scripts/sanitize/lsan.supp:print_suppressions=1
 export UBSAN_OPTIONS=$log:print_stacktrace=1:halt_on_error=1:suppressions=$src/scripts/sanitize/ubsan.supp
 start=$(date +%s)
 status=0
 (cd "$build" && ctest --output-on-failure --label-regex "unit|mpi" --label-exclude slow -j2 --timeout 1800 "$@") || status=$?
 echo "sanitize.sh: ctest took $(( $(date +%s) - start )) s"
-if compgen -G "$reports/report*" > /dev/null; then
-  echo "sanitize.sh: sanitizer reports (one file per process) in $reports:"
-  for f in "$reports"/report*; do echo "=== $f"; head -n 60 "$f"; done
+findings=$(grep -l -E "ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: [A-Za-z]+Sanitizer" "$reports"/report* 2>/dev/null || true)
+if [ -n "$findings" ]; then
+  echo "sanitize.sh: sanitizer findings (one file per process) in $reports:"
+  for f in $findings; do echo "=== $f"; head -n 60 "$f"; done
   status=1
 fi
+echo "sanitize.sh: $(ls "$reports" | wc -l) processes wrote reports, $(echo -n "$findings" | grep -c . || true) with findings; leak suppressions used (allocations, bytes, over all processes):"
+cat "$reports"/report* 2>/dev/null | awk '/^Suppressions used:/ {on = 1; next} /^-+$/ {on = 0} on && $1 ~ /^[0-9]+$/ {n[$3] += $1; b[$3] += $2}
+  END {for (t in n) printf "  %-16s %8d %10d\n", t, n[t], b[t]}' | sort
 exit $status
