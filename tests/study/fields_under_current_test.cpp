@@ -85,7 +85,8 @@ TEST(FieldsUnderCurrent, HomogeneousGelMatchesExact1DSolutionAndLimitingCurrent)
   EXPECT_NEAR(r.steady_voltage_V, 2 * std::log(3.0) * VT, 3e-4 * 2 * std::log(3.0) * VT);
   double err = 0.0;
   const auto& st = r.steady;
-  const auto& own = study::build_structure(g.config, MPI_COMM_WORLD).domain->owned();
+  const auto structure = study::build_structure(g.config, MPI_COMM_WORLD);  // outlives `own` (ASan: use after free)
+  const auto& own = structure.domain->owned();
   for (int k = own.lo[2]; k < own.hi[2]; ++k)
     for (int j = own.lo[1]; j < own.hi[1]; ++j)
       for (int i = own.lo[0]; i < own.hi[0]; ++i) {
