@@ -10,6 +10,7 @@
 #include "mesh/generate.hpp"
 #include "physics/constants.hpp"
 #include "physics/scales.hpp"
+#include "physics/sodium.hpp"
 
 namespace ionpath::io {
 namespace {
@@ -47,9 +48,14 @@ mesh::AlignedWallsParams read_walls(MapReader r) {
   w.domain_size_m = r.number("domain_size_m", 0.0, non_negative, "in-plane orientation domains (Voronoi cell size, m); 0 = off");
   w.bridges_per_m2 = r.number("bridges_per_m2", 0.0, non_negative, "bridges between neighbouring walls per wall area (1/m2)");
   w.bridge_thickness_m = r.number("bridge_thickness_m", 1e-6, positive, "edge of a bridge's square cross-section (m)");
+  w.porosity = r.number("porosity", 0.0, Range{0.0, 0.9},
+                        "M-d porous walls (spec §7.3): gel-filled wall porosity p_w; thickness_m / volume_fraction stay "
+                        "the dense wall's (fixed clay content), the drawn wall is 1/(1-p_w) thicker; 0 = dense walls");
   r.finish();
-  if (w.thickness_m && *w.thickness_m >= w.spacing_m)
-    r.context().fail(r.at("thickness_m"), r.key_path("thickness_m"), "must be smaller than spacing_m");
+  if (w.thickness_m && *w.thickness_m / (1.0 - w.porosity) >= w.spacing_m)
+    r.context().fail(r.at("thickness_m"), r.key_path("thickness_m"),
+                     w.porosity > 0.0 ? "thickness_m / (1 - porosity) must be smaller than spacing_m"
+                                      : "must be smaller than spacing_m");
   return w;
 }
 
@@ -135,6 +141,14 @@ mesh::GeometryParams read_geometry(MapReader r, const mesh::Grid& grid) {
   MapReader shell = r.child("interface_shell", "gel within this distance of clay becomes `interface`");
   g.shell.thickness_m = shell.number("thickness_m", 0.0, non_negative, "shell thickness (m); 0 = no shell");
   shell.finish();
+  MapReader near_clay = r.child("clay_shell", "M-a gel_near_clay (spec §7.3): gel within this distance of `clay` "
+                                              "(dispersed aggregates, never `wall`) becomes `clay_shell`");
+  g.clay_shell.thickness_m = near_clay.number("thickness_m", 0.0, non_negative,
+                                              "clay_shell width (m), at least one voxel; 0 = off. Takes precedence "
+                                              "over interface_shell around clay");
+  if (!r.documenting() && g.clay_shell.thickness_m > 0.0 && g.clay_shell.thickness_m < grid.voxel_size_m)
+    near_clay.fail_at_key("thickness_m", "must be 0 (off) or at least one voxel (grid.voxel_size_m)");
+  near_clay.finish();
   r.finish();
   return g;
 }
@@ -142,7 +156,7 @@ mesh::GeometryParams read_geometry(MapReader r, const mesh::Grid& grid) {
 physics::PhaseMaterial default_material(const std::string& name, const physics::DiffusivityPair& gel) {
   physics::PhaseMaterial m;
   m.name = name;
-  if (name == "gel" || name == "interface") {
+  if (name == "gel" || name == "interface" || name == "clay_shell") {
     m.D_plus_m2_s = gel.D_plus_m2_s;
     m.D_minus_m2_s = gel.D_minus_m2_s;
   } else if (name == "wall") {  // spec §7.1: in-plane 0.1 x gel, no transport across the sheets
@@ -216,6 +230,13 @@ physics::PhaseMaterial read_material(MapReader r, physics::PhaseMaterial m, cons
     if (Dp) m.D_plus_m2_s = *Dp;
     if (Dm) m.D_minus_m2_s = *Dm;
   }
+  const auto D_na = r.optional_number("D_sodium_m2_s", non_negative,
+                                      "M-b: apparent Na+ diffusivity (m2/s), in-plane for sheets; default: the phase's "
+                                      "D_plus_m2_s (Na+ as mobile as Li+); used only with electrolyte.sodium");
+  m.D_sodium_m2_s = D_na.value_or(m.D_plus_m2_s);
+  m.li_mobility_factor = r.number("li_mobility_factor", 1.0, Range{0.0, 100.0},
+                                  "multiplies D_plus (spec §7.3): beta+ < 1 on clay_shell (M-a, Li+ held at exposed "
+                                  "sites of aggregates), f_int > 1 on interface (M-c, thick interphase); 1 = off");
   m.normal_to_inplane_ratio = r.number("normal_to_inplane_ratio", m.normal_to_inplane_ratio, Range{0.0, 1.0},
                                        "D across / D along the sheets (1 = isotropic)");
   m.sheet_normal_axis = r.choice("sheet_normal", {"none", "x", "y", "z"}, m.sheet_normal_axis + 1,
@@ -489,6 +510,68 @@ void check_generation_bounds(const RunConfig& c, const MapReader& r) {
   }
 }
 
+// Volume fractions of MMT and of the electrolyte (gel, pores included) of the nominal
+// composition: random platelets are all MMT; dense walls are wall_mmt_volume_fraction MMT.
+struct NominalComposition {
+  double mmt = 0.0, electrolyte = 1.0;
+};
+NominalComposition nominal_composition(const mesh::GeometryParams& g, double wall_mmt) {
+  if (const auto* p = std::get_if<mesh::RandomPlateletsParams>(&g.structure)) {
+    const double f = p->weight_fraction ? mesh::volume_fraction_from_weight(*p->weight_fraction, p->clay_density_kg_m3,
+                                                                            p->matrix_density_kg_m3)
+                                        : p->volume_fraction.value_or(0.0);
+    return {f, 1.0 - f};
+  }
+  if (const auto* w = std::get_if<mesh::AlignedWallsParams>(&g.structure)) {
+    const double f = w->thickness_m ? *w->thickness_m / w->spacing_m : w->target_volume_fraction.value_or(0.152);
+    return {wall_mmt * f, 1.0 - f};
+  }
+  return {};
+}
+
+// electrolyte.sodium: the Na+ fraction y of the cations (physics/sodium.hpp) from the released
+// fraction of the clay's exchange capacity. Returns the exchanged_fraction node (for errors).
+YAML::Node read_sodium(MapReader r, const mesh::GeometryParams& g, physics::Electrolyte& e) {
+  const double xi = r.number("exchanged_fraction", 0.0, Range{0.0, 1.0},
+                             "fraction xi of the clay's exchange capacity (CEC x clay mass, about 0.12 mol per kg of "
+                             "composite at 13.2 wt %) released as mobile Na+; 0 = off (binary electrolyte)");
+  const double cec = r.number("cation_exchange_capacity_mol_kg", 0.9, Range{0.8, 1.0}, "CEC of Na-MMT (mol/kg = meq/g)");
+  const double rho = r.number("clay_density_kg_m3", 2700.0, Range{2600.0, 2800.0}, "MMT density (kg/m3)");
+  const double wall_mmt = r.number("wall_mmt_volume_fraction", 0.43, Range{0.30, 0.45},
+                                   "MMT volume fraction of a dense wall (MMT:PEO 63:37 wt, spec §6.1)");
+  const YAML::Node node = r.at("exchanged_fraction");
+  if (!r.documenting() && xi > 0.0) {
+    if (std::holds_alternative<mesh::ImageParams>(g.structure))
+      r.fail_at_key("exchanged_fraction", "needs a generated structure (the clay content of an image is not known here)");
+    const NominalComposition f = nominal_composition(g, wall_mmt);
+    e.sodium_cation_fraction =
+        physics::sodium_cation_fraction(xi, cec, rho, f.mmt, e.salt_concentration_mol_m3, f.electrolyte);
+    if (e.sodium_cation_fraction >= 1.0)
+      r.fail_at_key("exchanged_fraction", "releases more Na+ than the electrolyte holds cations (Na+ fraction >= 1)");
+  }
+  r.finish();
+  return node;
+}
+
+// The electroneutral and PNP solvers are binary (Li+, anion) with one material per cell: they
+// cannot carry Na+ (M-b) nor the two-material porous wall (M-d).
+void check_binary_solvers(const RunConfig& c, const MapReader& r, const YAML::Node& sodium_node) {
+  const bool binary_only = experiment_model(c.experiment.spec) != Model::conduction ||
+                           std::holds_alternative<BruceVincentSpec>(c.experiment.spec);
+  if (!binary_only || r.documenting()) return;
+  const std::string why = " is conduction-only: the electroneutral and PNP solvers (experiment bruce_vincent, "
+                          "conductivity with model electroneutral or pnp) are binary; use experiment.type transference "
+                          "or conductivity with model conduction (docs/mechanisms.md)";
+  if (c.electrolyte.sodium_cation_fraction > 0.0)
+    r.context().fail(sodium_node, "electrolyte.sodium.exchanged_fraction", "Na+ (M-b)" + why);
+  const auto* w = std::get_if<mesh::AlignedWallsParams>(&c.geometry.structure);
+  if (w && w->porosity > 0.0) {
+    const YAML::Node g = r.at("geometry");
+    const YAML::Node node = g.IsMap() && g["aligned_walls"] && g["aligned_walls"]["porosity"] ? g["aligned_walls"]["porosity"] : g;
+    r.context().fail(node, "geometry.aligned_walls.porosity", "a porous wall (M-d)" + why);
+  }
+}
+
 RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node resolved) {
   RunConfig c;
   MapReader r(root, "", ctx, resolved);
@@ -501,9 +584,12 @@ RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node reso
   MapReader e = r.child("electrolyte", "salt and temperature");
   c.electrolyte.salt_concentration_mol_m3 = e.number("salt_concentration_mol_m3", 390.0, positive, "gel salt concentration c0 (mol/m3)");
   c.electrolyte.temperature_K = e.number("temperature_K", physics::reference_temperature_K, positive, "temperature (K)");
+  const YAML::Node sodium_node = read_sodium(e.child("sodium", "M-b (spec §7.3): Na+ released by cation exchange of "
+                                                               "the clay, a third mobile species blocked at Li"),
+                                             c.geometry, c.electrolyte);
   e.finish();
 
-  MapReader phases = r.child("phases", "per-phase transport parameters (gel, wall, clay, interface, void)");
+  MapReader phases = r.child("phases", "per-phase transport parameters (gel, wall, clay, interface, void, clay_shell)");
   // Gel first: its defaults (measured pure-CMP sigma, t+) seed the others.
   const auto gel_default = physics::diffusivities_from_conductivity(0.0632, 0.42, c.electrolyte.salt_concentration_mol_m3,
                                                                     c.electrolyte.temperature_K);
@@ -511,7 +597,7 @@ RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node reso
                                              default_material("gel", gel_default), c.electrolyte);
   c.phases.push_back(gel);
   const physics::DiffusivityPair gel_D{gel.D_plus_m2_s, gel.D_minus_m2_s};
-  for (const std::string name : {"wall", "clay", "interface", "void"})
+  for (const std::string name : {"wall", "clay", "interface", "void", "clay_shell"})
     c.phases.push_back(read_material(phases.child(name, "phase '" + name + "'"), default_material(name, gel_D), c.electrolyte));
   phases.finish();
 
@@ -519,6 +605,7 @@ RunConfig parse(const YAML::Node& root, const ParseContext& ctx, YAML::Node reso
     r.fail_at_key("model", "this key moved to experiment.conductivity.model (with experiment.type: conductivity)");
   c.experiment = read_experiment(r.child("experiment", "virtual experiment"));
   check_model(c, r);
+  check_binary_solvers(c, r, sodium_node);
   if (c.experiment.axes.empty()) c.experiment.axes = {c.geometry.transport_axis};
   MapReader o = r.child("output", "where and what to write");
   c.output.directory = o.text("directory", "out", "output directory (relative to the working directory)");

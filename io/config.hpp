@@ -111,7 +111,7 @@ struct RunConfig {
   mesh::Grid grid;
   mesh::GeometryParams geometry;
   physics::Electrolyte electrolyte;
-  std::vector<physics::PhaseMaterial> phases;  ///< gel, wall, clay, interface, void (+ user phases)
+  std::vector<physics::PhaseMaterial> phases;  ///< gel, wall, clay, interface, void, clay_shell (+ user phases)
   ExperimentConfig experiment;
   OutputConfig output;
   std::vector<std::pair<std::string, std::string>> petsc_options;  ///< in file order, no leading '-'

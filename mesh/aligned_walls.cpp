@@ -60,6 +60,7 @@ void rasterise_aligned_walls(const Grid& grid, const GeometryParams& params, Lab
   w.n_walls = std::max(1, static_cast<int>(std::lround(w.length_x / a.spacing_m)));
   w.period = w.periodic_x ? w.length_x / w.n_walls : a.spacing_m;
   w.thickness = a.thickness_m ? *a.thickness_m : a.target_volume_fraction.value_or(0.152) * w.period;
+  if (a.porosity > 0.0) w.thickness /= 1.0 - a.porosity;  // M-d: same dense wall, gel-filled pores
   if (w.thickness <= 0.0 || w.thickness >= w.period)
     throw std::invalid_argument("aligned walls: thickness must lie in (0, spacing)");
   const bool domains = a.domain_size_m > 0.0;

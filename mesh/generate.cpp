@@ -118,7 +118,7 @@ GeneratedBlock generate_block(const Grid& grid, const GeometryParams& params, co
   if (std::holds_alternative<ImageParams>(params.structure))
     throw std::invalid_argument("image structures are read by io::import_image_block, not generated");
   check_generation_bounds(grid, params);
-  const int halo = shell_halo(grid, params.shell);
+  const int halo = shell_halo(grid, params);
   LabelBlock grown(grow_box(grid, owned, halo, params), phase::gel);
   GenerationInfo info;
   if (std::holds_alternative<PureGelParams>(params.structure)) {
@@ -136,7 +136,7 @@ GeneratedBlock generate_block(const Grid& grid, const GeometryParams& params, co
       for (int i = owned.lo[0]; i < owned.hi[0]; ++i) count[0] += is_clay_like(grown.at(i, j, k)) ? 1.0 : 0.0;
   sum(count);
   info.achieved_clay_fraction = count[0] / count[1];
-  return {apply_interface_shell(grid, grown, owned, params.shell), info};
+  return {apply_shells(grid, grown, owned, params), info};
 }
 
 }  // namespace ionpath::mesh

@@ -71,7 +71,7 @@ struct GeneratedBlock {
 };
 
 /// Builds the labels of `owned`: structure, then the interface shell. ImageParams are rejected
-/// (images are read by io/, then passed through apply_interface_shell).
+/// (images are read by io/, then passed through apply_shells).
 [[nodiscard]] GeneratedBlock generate_block(const Grid& grid, const GeometryParams& params, const Box& owned,
                                             const SumInPlace& sum = serial_sum());
 
@@ -80,6 +80,8 @@ struct GeneratedBlock {
 [[nodiscard]] Box grow_box(const Grid& grid, const Box& owned, int halo, const GeometryParams& params);
 /// Halo the shell needs: ceil(thickness / h), at least 1 (face counting in reports).
 [[nodiscard]] int shell_halo(const Grid& grid, const InterfaceShellParams& shell);
+/// Halo of every shell of `params` (interface and M-a clay_shell): the widest.
+[[nodiscard]] int shell_halo(const Grid& grid, const GeometryParams& params);
 /// True when axis `a` wraps: every axis of a periodic structure (side_walls: periodic), none
 /// otherwise. The transport axis plays no part, so the labels do not depend on it.
 [[nodiscard]] bool wraps(const GeometryParams& params, int axis) noexcept;
@@ -90,6 +92,12 @@ struct GeneratedBlock {
 /// (exact Euclidean distance) become interface. `grown` must cover owned + shell_halo().
 [[nodiscard]] LabelBlock apply_interface_shell(const Grid& grid, const LabelBlock& grown, const Box& owned,
                                                const InterfaceShellParams& shell);
+
+/// Every derived shell of `params`: without clay_shell exactly apply_interface_shell; with it, gel
+/// within clay_shell.thickness_m of a `clay` voxel becomes clay_shell first, then the interface
+/// shell takes the remaining gel. `grown` must cover owned + shell_halo(grid, params).
+[[nodiscard]] LabelBlock apply_shells(const Grid& grid, const LabelBlock& grown, const Box& owned,
+                                      const GeometryParams& params);
 
 /// Copies the `inner` part of a block covering a larger box.
 [[nodiscard]] LabelBlock crop(const LabelBlock& block, const Box& inner);

@@ -31,6 +31,9 @@ struct AlignedWallsParams {
   double domain_size_m = 0.0;          ///< in-plane Voronoi domains of random wall orientation; 0 = off
   double bridges_per_m2 = 0.0;         ///< bridges between neighbouring walls per wall area
   double bridge_thickness_m = 1e-6;
+  /// M-d (spec §6.1, §7.3): gel-filled porosity p_w of the walls. thickness_m / volume_fraction
+  /// describe the dense wall (fixed clay content); the drawn wall is thicker by 1 / (1 - p_w).
+  double porosity = 0.0;
 };
 
 enum class PlateletShape { disc, rectangle };
@@ -76,11 +79,19 @@ struct InterfaceShellParams {
   double thickness_m = 0.0;  ///< 0 = no shell
 };
 
+/// M-a `gel_near_clay` (spec §7.3): gel voxels within thickness_m of a `clay` voxel
+/// (the dispersed aggregates; never `wall`) become `clay_shell`, where Li+ is held at exposed
+/// exchange sites (phases.clay_shell.li_mobility_factor = beta+ < 1).
+struct ClayShellParams {
+  double thickness_m = 0.0;  ///< 0 = off
+};
+
 using StructureParams = std::variant<PureGelParams, AlignedWallsParams, RandomPlateletsParams, ImageParams>;
 
 struct GeometryParams {
   StructureParams structure = PureGelParams{};
   InterfaceShellParams shell{};
+  ClayShellParams clay_shell{};
   SideWalls side_walls = SideWalls::zero_flux;
   int transport_axis = 2;  ///< electrode axis of the run; the generators do not read it
   std::uint64_t seed = 1;

@@ -9,7 +9,8 @@ PhaseTable::PhaseTable()
               {"wall", phase::wall},
               {"clay", phase::clay},
               {"interface", phase::interface},
-              {"void", phase::void_}} {}
+              {"void", phase::void_},
+              {"clay_shell", phase::clay_shell}} {}
 
 void PhaseTable::add(std::string name, Label label) {
   for (const auto& p : phases_)

@@ -17,6 +17,7 @@ inline constexpr Label wall = 1;       ///< aligned MMT:PEO scaffold wall (VAMMT
 inline constexpr Label clay = 2;       ///< pristine MMT tactoid / platelet
 inline constexpr Label interface = 3;  ///< polymer-clay interphase shell on the gel side
 inline constexpr Label void_ = 4;      ///< pore, crack, unfilled space (insulating)
+inline constexpr Label clay_shell = 5; ///< gel next to dispersed clay aggregates (M-a, spec §7.3)
 inline constexpr Label first_user = 16;
 }  // namespace phase
 
@@ -25,7 +26,7 @@ struct PhaseInfo {
   Label label = 0;
 };
 
-/// Name <-> label table. Starts with the five built-in phases.
+/// Name <-> label table. Starts with the six built-in phases.
 class PhaseTable {
  public:
   PhaseTable();
@@ -38,6 +39,11 @@ class PhaseTable {
  private:
   std::vector<PhaseInfo> phases_;
 };
+
+/// True for the electrolyte phases: gel and the shells derived from it (interface, clay_shell).
+[[nodiscard]] constexpr bool is_gel_like(Label l) noexcept {
+  return l == phase::gel || l == phase::interface || l == phase::clay_shell;
+}
 
 /// True for phases that are solid clay (walls and platelets): the shell grows around these.
 [[nodiscard]] constexpr bool is_clay_like(Label l) noexcept { return l == phase::wall || l == phase::clay; }

@@ -7,6 +7,7 @@
 #include "physics/constants.hpp"
 #include "physics/donnan.hpp"
 #include "physics/material.hpp"
+#include "physics/sodium.hpp"
 #include "physics/temperature.hpp"
 
 namespace ionpath::physics {
@@ -19,12 +20,13 @@ namespace ionpath::physics {
 struct SpeciesConductivity {
   std::array<double, 3> plus{};   ///< Li+ conductivity tensor diagonal (S/m)
   std::array<double, 3> minus{};  ///< anion conductivity tensor diagonal (S/m)
+  std::array<double, 3> sodium{}; ///< Na+ (M-b, spec §7.3; 0 unless Na+ is present)
   [[nodiscard]] std::array<double, 3> total() const noexcept {
-    return {plus[0] + minus[0], plus[1] + minus[1], plus[2] + minus[2]};
+    return {plus[0] + minus[0] + sodium[0], plus[1] + minus[1] + sodium[1], plus[2] + minus[2] + sodium[2]};
   }
   /// Local Li+ transference number along `axis` (0 when the phase does not conduct there).
   [[nodiscard]] double t_plus(int axis) const noexcept {
-    const double s = plus[axis] + minus[axis];
+    const double s = plus[axis] + minus[axis] + sodium[axis];
     return s > 0.0 ? plus[axis] / s : 0.0;
   }
 };
@@ -40,10 +42,16 @@ struct SpeciesConductivity {
 /// Conductivities of `phase` at temperature and salt concentration of `electrolyte`.
 [[nodiscard]] inline SpeciesConductivity phase_conductivity(const PhaseMaterial& phase, const Electrolyte& electrolyte) noexcept {
   const double T = electrolyte.temperature_K;
-  const DonnanState d = donnan_state(phase.fixed_charge_mol_m3, electrolyte.salt_concentration_mol_m3);
-  const double sp = species_conductivity_S_m(+1, diffusivity_at(phase.temperature, phase.D_plus_m2_s, T), d.c_plus_mol_m3, T);
+  // With Na+ (M-b) the cations of the Donnan state split y : 1 - y (physics/sodium.hpp).
+  const double y = electrolyte.sodium_cation_fraction;
+  const TernaryDonnanState d = ternary_donnan_state(phase.fixed_charge_mol_m3, electrolyte.salt_concentration_mol_m3, y);
+  const double D_li = phase.li_mobility_factor * diffusivity_at(phase.temperature, phase.D_plus_m2_s, T);
+  const double sp = species_conductivity_S_m(+1, D_li, d.c_li_mol_m3, T);
   const double sm = species_conductivity_S_m(-1, diffusivity_at(phase.anion_law(), phase.D_minus_m2_s, T), d.c_minus_mol_m3, T);
   SpeciesConductivity s{sheet_diagonal(phase, sp), sheet_diagonal(phase, sm)};
+  if (y > 0.0)
+    s.sodium = sheet_diagonal(
+        phase, species_conductivity_S_m(+1, diffusivity_at(phase.temperature, phase.D_sodium_m2_s, T), d.c_na_mol_m3, T));
   // Internal polymer-MMT interfaces (spec §1.1): Sigma+ a_v adds to the in-plane Li+ conductivity.
   // It follows the phase's temperature law like a Li+ conductivity, sigma ~ D(T)/T.
   const double excess = phase.excess_li_sheet_conductance_S * phase.internal_interface_area_1_m *
@@ -59,6 +67,7 @@ struct SpeciesConductivity {
 /// experiments: the interface excess Sigma+ a_v becomes extra in-plane Li+ mobility, never anion
 /// mobility and never mobility across the sheets. Without the excess the result is the phase's
 /// own D_i(T) on the sheet diagonal (the Donnan concentration cancels). c_i > 0 for every finite X.
+/// Binary only: the Nernst-Planck models carry no Na+ (io/ rejects M-b with them).
 struct NernstPlanckDiffusivities {
   std::array<double, 3> plus{};   ///< Li+ (m2/s) along x, y, z
   std::array<double, 3> minus{};  ///< anion (m2/s) along x, y, z

@@ -37,6 +37,13 @@ struct PhaseMaterial {
   /// the interface area per volume a_v (1/m) adds Sigma+ a_v to the in-plane Li+ conductivity.
   double excess_li_sheet_conductance_S = 0.0;
   double internal_interface_area_1_m = 0.0;
+  /// Multiplies D_plus (spec §7.3, optional mechanisms; 1 = off): beta+ < 1 on `clay_shell`
+  /// (M-a, Li+ held at exposed exchange sites of aggregates), f_int > 1 on `interface` (M-c,
+  /// thick interphase: an isotropic Li+ enhancement over the shell width).
+  double li_mobility_factor = 1.0;
+  /// Apparent Na+ diffusivity (M-b, spec §1.2/§7.3): used only when Electrolyte::
+  /// sodium_cation_fraction > 0; io/ defaults it to the phase's D_plus (same mobility as Li+).
+  double D_sodium_m2_s = 0.0;
   TemperatureDependence temperature{};  ///< D(T) of both species, unless anion_temperature is set
   std::optional<TemperatureDependence> anion_temperature;  ///< the anion's own law (spec §1.8: per species)
   [[nodiscard]] const TemperatureDependence& anion_law() const noexcept {
@@ -48,6 +55,9 @@ struct PhaseMaterial {
 struct Electrolyte {
   double salt_concentration_mol_m3 = 390.0;  ///< c0 of the gel
   double temperature_K = reference_temperature_K;
+  /// M-b (spec §7.3): fraction y of the mobile cations that are Na+ released by cation exchange
+  /// (physics/sodium.hpp). 0 = binary Li+/anion electrolyte.
+  double sodium_cation_fraction = 0.0;
 };
 
 /// Apparent diffusivities from a measured conductivity and transference number of a binary

@@ -3,11 +3,21 @@
 #include <stdexcept>
 
 #include "physics/conductivity.hpp"
+#include "physics/porous_wall.hpp"
 
 namespace ionpath::study {
 
+double wall_porosity(const io::RunConfig& config) {
+  const auto* w = std::get_if<mesh::AlignedWallsParams>(&config.geometry.structure);
+  return w ? w->porosity : 0.0;
+}
+
 SpeciesCoefficients species_coefficients(std::span<const mesh::Label> labels, const mesh::PhaseTable& table,
                                          const io::RunConfig& config) {
+  // io/ rejects these configs first (check_binary_solvers); this guards library callers.
+  if (config.electrolyte.sodium_cation_fraction > 0.0 || wall_porosity(config) > 0.0)
+    throw std::invalid_argument("the Nernst-Planck models are binary with one material per cell: Na+ (M-b) and porous "
+                                "walls (M-d) are conduction-only");
   SpeciesCoefficients k;
   const auto& gel = config.phase("gel");
   k.scales = physics::make_scales(config.electrolyte, gel, config.grid.voxel_size_m);
@@ -31,15 +41,23 @@ LabelConductivities label_conductivities(const mesh::PhaseTable& table, const io
   auto& by_label = out.of_label;
   auto& known = out.known;
   const auto ref_sigma = physics::phase_conductivity(config.phase(config.experiment.reference_phase), config.electrolyte).total();
+  const double porosity = wall_porosity(config);
   for (const auto& p : table.phases()) {
     known[p.label] = true;
     if (kind == ConductivityKind::geometric) {
-      const bool conducts = p.label == mesh::phase::gel || p.label == mesh::phase::interface;
+      const bool conducts = mesh::is_gel_like(p.label);
       by_label[p.label] = conducts ? ref_sigma : std::array<double, 3>{0, 0, 0};
     } else {
       try {
-        const auto sp = physics::phase_conductivity(config.phase(p.name), config.electrolyte);
-        by_label[p.label] = kind == ConductivityKind::total ? sp.total() : sp.plus;
+        const auto& m = config.phase(p.name);
+        const auto of = [&](const physics::PhaseMaterial& x) {
+          const auto sp = physics::phase_conductivity(x, config.electrolyte);
+          return kind == ConductivityKind::total ? sp.total() : sp.plus;
+        };
+        by_label[p.label] = of(m);
+        if (p.label == mesh::phase::wall && porosity > 0.0)  // M-d: dense wall + gel-filled slits
+          by_label[p.label] = physics::porous_wall_mixture(by_label[p.label], of(config.phase("gel")), porosity,
+                                                           m.sheet_normal_axis >= 0 ? m.sheet_normal_axis : 0);
       } catch (const std::out_of_range&) {
         known[p.label] = false;  // reported by cell_conductivity if such cells exist
       }

@@ -24,7 +24,11 @@ struct SpeciesCoefficients {
   std::vector<double> permittivity;     ///< 1 per owned cell: eps_r / eps_r,gel
 };
 
-/// Coefficients of every cell of `labels` (this rank's owned box, x fastest).
+/// Gel-filled porosity of the walls (M-d, geometry.aligned_walls.porosity); 0 for other structures.
+[[nodiscard]] double wall_porosity(const io::RunConfig& config);
+
+/// Coefficients of every cell of `labels` (this rank's owned box, x fastest). Throws
+/// std::invalid_argument for Na+ (M-b) or porous walls (M-d): the Nernst-Planck models are binary.
 [[nodiscard]] SpeciesCoefficients species_coefficients(std::span<const mesh::Label> labels, const mesh::PhaseTable& table,
                                                        const io::RunConfig& config);
 
@@ -41,8 +45,9 @@ struct CellConductivity {
   }
 };
 
-/// What a phase contributes: its total or Li+ conductivity, or the `geometric` variant (gel and
-/// interface conduct as the reference phase, everything else insulates).
+/// What a phase contributes: its total (Li+ + anion + Na+) or Li+ conductivity, or the `geometric`
+/// variant (gel, interface and clay_shell conduct as the reference phase, everything else
+/// insulates). Porous walls (M-d) mix dense wall and gel per kind (physics/porous_wall.hpp).
 enum class ConductivityKind { total, li_only, geometric };
 
 /// Conductivity diagonal (S/m) of each label of `table` for `kind`; `known[l]` is false for a

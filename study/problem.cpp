@@ -56,14 +56,14 @@ Structure build_structure(const io::RunConfig& config, MPI_Comm comm) {
   const auto& domain = *s.domain;
   if (const auto* image = std::get_if<mesh::ImageParams>(&config.geometry.structure)) {
     // Images: read the owned box grown by the shell halo, then derive the shell like generators do.
-    const int halo = mesh::shell_halo(config.grid, config.geometry.shell);
+    const int halo = mesh::shell_halo(config.grid, config.geometry);
     mesh::Box grown = mesh::grow_box(config.grid, domain.owned(), halo, config.geometry);
     for (int a = 0; a < 3; ++a) {  // images are not periodic copies: clip instead of wrapping
       grown.lo[a] = std::max(grown.lo[a], 0);
       grown.hi[a] = std::min(grown.hi[a], config.grid.n_cells[a]);
     }
     const mesh::LabelBlock block = io::import_image_block(*image, config.grid, grown, s.table, domain.comm());
-    s.labels = mesh::apply_interface_shell(config.grid, block, domain.owned(), config.geometry.shell);
+    s.labels = mesh::apply_shells(config.grid, block, domain.owned(), config.geometry);
     s.info.structure = "image";
   } else {
     auto generated = mesh::generate_block(config.grid, config.geometry, domain.owned(), solver::mpi_sum_in_place(domain.comm()));
@@ -142,7 +142,7 @@ std::string describe(const Structure& s, const io::RunConfig& config) {
                   p.percolates[0] ? "yes" : "no", p.percolates[1] ? "yes" : "no", p.percolates[2] ? "yes" : "no");
     os << buf;
   }
-  std::snprintf(buf, sizeof buf, "  interface area %.4g 1/um; electrolyte (gel+interface) percolates along %s: %s\n",
+  std::snprintf(buf, sizeof buf, "  interface area %.4g 1/um; electrolyte (gel+shells) percolates along %s: %s\n",
                 s.report.interface_area_per_volume_1_m * 1e-6, axis_name(config.geometry.transport_axis),
                 s.report.electrolyte_percolates[config.geometry.transport_axis] ? "yes" : "NO");
   os << buf;
@@ -152,6 +152,13 @@ std::string describe(const Structure& s, const io::RunConfig& config) {
                   s.info.n_objects);
     os << buf;
   }
+  if (config.geometry.clay_shell.thickness_m > 0.0)
+    for (const auto& p : s.report.phases)
+      if (p.label == mesh::phase::clay && p.percolates[config.geometry.transport_axis]) {
+        std::snprintf(buf, sizeof buf, "  note: clay percolates along %s; clay_shell (M-a) surrounds every clay cluster, "
+                      "spanning ones included\n", axis_name(config.geometry.transport_axis));
+        os << buf;
+      }
   if (s.info.structure == "random_platelets") {
     std::snprintf(buf, sizeof buf, "  orientation <P2> = %.3f, aggregation index %.3f (1 = uniform random)\n",
                   s.info.orientation.mean_P2, s.info.orientation.aggregation_index);

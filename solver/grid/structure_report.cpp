@@ -63,8 +63,7 @@ StructureReport report_structure(const Domain& domain, const mesh::LabelBlock& l
     s.percolates = percolation([&](mesh::Label x) { return x == s.label; });
     r.phases.push_back(s);
   }
-  r.electrolyte_percolates =
-      percolation([](mesh::Label x) { return x == mesh::phase::gel || x == mesh::phase::interface; });
+  r.electrolyte_percolates = percolation(mesh::is_gel_like);
   return r;
 }
 

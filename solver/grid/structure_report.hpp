@@ -1,7 +1,7 @@
 #pragma once
 /// Geometry report of a distributed label field (spec §6.4): voxel-counted volume fraction of
 /// every phase, solid-electrolyte interface area per volume, and percolation of each phase (and
-/// of the electrolyte = gel + interface) along each axis, all reduced over the ranks.
+/// of the electrolyte = gel + interface + clay_shell) along each axis, all reduced over the ranks.
 #include <array>
 #include <string>
 #include <vector>
@@ -26,7 +26,7 @@ struct StructureReport {
   std::vector<PhaseStats> phases;  ///< phases present, in label order
   /// Faces between wall/clay and any other phase, times face area, per total volume (1/m).
   double interface_area_per_volume_1_m = 0.0;
-  std::array<bool, 3> electrolyte_percolates{false, false, false};  ///< gel + interface
+  std::array<bool, 3> electrolyte_percolates{false, false, false};  ///< gel + interface + clay_shell
 };
 
 [[nodiscard]] StructureReport report_structure(const Domain& domain, const mesh::LabelBlock& labels,
