@@ -110,6 +110,7 @@ def main(out):
     tau = ensemble(aligned, a_keys, "z.tortuosity_factor_1", "conductivity")
     gtau = ensemble(aligned, a_keys, "z.geometric_tortuosity_factor_1", "conductivity")
     an = ensemble(aligned, a_keys, "anisotropy_ratio_1", "conductivity")
+    cv = ensemble(aligned, a_keys, "z.uniformity.face.cv_1", "current_uniformity")
     common = dict(x_label="wall spacing (um)", line_label="wall", x_scale=um, line_scale=um, line_fmt="{:g} um")
     line_plot(sz, y_label="sigma_eff along z (mS/cm)", title="aligned walls: conductivity along the transport axis",
               path=figures / "aligned_sigma_z.png", y_scale=ms, **common)
@@ -122,6 +123,9 @@ def main(out):
               path=figures / "aligned_geometric_tortuosity_z.png", **common)
     line_plot(an, y_label="anisotropy sigma_max / sigma_min (x, y, z)", title="aligned walls: anisotropy",
               path=figures / "aligned_anisotropy.png", log_y=True, **common)
+    line_plot(cv, y_label="CV of the electrode current (face cells, ideal electrodes)",
+              title="aligned walls: electrode-current non-uniformity", path=figures / "aligned_current_cv.png", **common)
+    heat_map(cv, figures / "aligned_current_cv_map.png", "aligned walls: electrode-current CV, mean of 3 seeds", "CV", 1.0)
     heat_map(sz, figures / "aligned_sigma_z_map.png", "aligned walls: sigma_eff along z (mS/cm), mean of 3 seeds",
              "mS/cm", ms)
     heat_map(tp, figures / "aligned_t_plus_map.png", "aligned walls: t+ along z, mean of 3 seeds", "t+", 1.0)
@@ -150,6 +154,8 @@ def main(out):
         print(f"  spacing {s * um:4g} um: sigma_z mS/cm / t+ per wall thickness: {row}")
     seed_spread = max(v[1] / v[0] for v in sz.values() if v[0] > 0)
     print(f"aligned largest seed-to-seed spread of sigma_z: {100 * seed_spread:.1f} % of the mean")
+    print(f"aligned electrode-current CV range: {min(v[0] for v in cv.values()):.3f} .. {max(v[0] for v in cv.values()):.3f}"
+          f" (lowest at spacing {min(cv, key=lambda k: cv[k][0])[0] * um:g} um, wall {min(cv, key=lambda k: cv[k][0])[1] * um:g} um)")
     print(f"aligned anisotropy range: {min(v[0] for v in an.values()):.2f} .. {max(v[0] for v in an.values()):.2f}")
     for c in sorted({k[1] for k in rs}):
         row = "  ".join(f"{k[0] * 100:g}%: {rs[k][0] * ms:.3f}" for k in sorted(rs) if k[1] == c)
