@@ -2,6 +2,8 @@
 // table and the config. PETSc-free and serial (no MPI, no PETSc initialisation).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -15,10 +17,15 @@ namespace {
 
 using namespace ionpath;
 
+// ctest runs each discovered test as its own process, in parallel: one file per process (pid),
+// or one test reads the file while another is rewriting it ("must be a YAML map").
 io::RunConfig config_from(const std::string& yaml) {
-  const auto file = std::filesystem::temp_directory_path() / "ionpath_coefficients_test.yaml";
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("ionpath_coefficients_test_" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(file) << yaml;
-  return io::load_config(file);
+  io::RunConfig c = io::load_config(file);
+  std::filesystem::remove(file);
+  return c;
 }
 
 const std::string base = R"(grid: {n_cells: [4, 4, 4], voxel_size_m: 1e-6}
