@@ -43,11 +43,7 @@ namespace solver = ionpath::solver;
 
 namespace {
 
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
+using study_test::world_rank;
 
 using study_test::config_from;
 
@@ -90,7 +86,7 @@ Comparison compare(const io::RunConfig& config, int axis, double voltage_V) {
   const study::NernstPlanckCellResult b = study::run_nernst_planck_cell(s, en, axis);
   c.sigma_bath = b.sigma_eff_S_m;
   c.t_bath = b.t_plus;
-  if (rank() == 0)
+  if (world_rank() == 0)
     std::printf("  conduction sigma %.9g (G[s+] %.9g, G[s-] %.9g, t+_BV %.7f); bath at %.2g mV: sigma %.9g, t+ %.7f; "
                 "decoupled %.9g, %.7f\n",
                 c.sigma_cond, c.sigma_plus, c.sigma_minus, c.t_bv(), 1e3 * voltage_V, c.sigma_bath, c.t_bath,
@@ -215,7 +211,7 @@ experiment: {type: bruce_vincent, bruce_vincent: {voltage_V: 0.001}}
 )");
   const study::Structure s = study::build_structure(config, MPI_COMM_WORLD);
   const study::BruceVincentResult b = study::run_bruce_vincent(s, config, 2);
-  if (rank() == 0) std::printf("  Bruce-Vincent at 1 mV: t+ = %.7f, linear %.7f\n", b.t_plus, b.t_plus_linear);
+  if (world_rank() == 0) std::printf("  Bruce-Vincent at 1 mV: t+ = %.7f, linear %.7f\n", b.t_plus, b.t_plus_linear);
   EXPECT_GT(b.t_plus_linear, 0.47);  // the excess matters here (gel 0.42)
   EXPECT_NEAR(b.t_plus, b.t_plus_linear, 1e-3);
 }

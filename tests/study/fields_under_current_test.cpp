@@ -25,11 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
+using study_test::world_rank;
 
 // One folder for all ranks: rank 0's pid names it.
 fs::path work_dir(const std::string& name) {
@@ -49,7 +45,7 @@ FieldsRun run(const std::string& name, const std::string& yaml, const std::vecto
   FieldsRun out{config_from(name, yaml, overrides), {}};
   const fs::path dir = work_dir(name);
   out.config.output.directory = dir.string();
-  if (rank() == 0) fs::create_directories(dir);
+  if (world_rank() == 0) fs::create_directories(dir);
   MPI_Barrier(MPI_COMM_WORLD);
   const study::Structure s = study::build_structure(out.config, MPI_COMM_WORLD);
   const study::Outputs o{dir, out.config.output, study::make_provenance(out.config, "test", MPI_COMM_WORLD),
@@ -107,7 +103,7 @@ TEST(FieldsUnderCurrent, HomogeneousGelMatchesExact1DSolutionAndLimitingCurrent)
   EXPECT_EQ(r.snapshots[0].voltage_V, 0.0);
   for (std::size_t s = 1; s < r.snapshots.size(); ++s) EXPECT_GT(r.snapshots[s].voltage_V, r.snapshots[s - 1].voltage_V);
   const fs::path dir = work_dir("gel");
-  if (rank() == 0) {
+  if (world_rank() == 0) {
     std::printf("gel at 0.5 i_lim: V_steady / (2 ln3 V_T) - 1 = %.2e, max |c/c0 - exact| = %.2e, i_lim %.6g vs %.6g "
                 "(%.2e); V at 0.1/1/10 tau_d %.5g %.5g %.5g mV\n",
                 r.steady_voltage_V / (2 * std::log(3.0) * VT) - 1, err, r.i_lim_A_m2, i_lim, r.i_lim_A_m2 / i_lim - 1,
@@ -156,7 +152,7 @@ experiment: {type: fields_under_current, fields_under_current: {snapshot_times_t
   const double offset = (sums[1] / sums[2] - sums[4] / sums[5]);  // in V_T
   const double donnan = -std::asinh(627.0 / 390.0 / 2.0);
   const fs::path dir = work_dir("walls");
-  if (rank() == 0) {
+  if (world_rank() == 0) {
     std::printf("walls: c+ wall %.4f gel %.4f (c0); phi offset %.4f V_T, Donnan at c0 %.4f; steady V %.5g mV\n", cw, cg,
                 offset, donnan, 1e3 * w.r.steady_voltage_V);
     fs::remove_all(dir);
@@ -203,7 +199,7 @@ experiment: {type: fields_under_current, fields_under_current: {snapshot_times_t
     if (r.steady.active[c]) c_max = std::max(c_max, r.steady.c_plus[c]);
   MPI_Allreduce(MPI_IN_PLACE, &c_max, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
   EXPECT_GT(c_max, 1.5);
-  if (rank() == 0) {
+  if (world_rank() == 0) {
     std::printf("aligned section 40 x 1 x 200 at 0.5 um: %d steps, %d rejected, steady V %.5g mV, max c+ %.3f c0\n",
                 r.steps, r.rejected_steps, 1e3 * r.steady_voltage_V, c_max);
     fs::remove_all(work_dir("aligned_section"));

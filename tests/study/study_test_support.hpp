@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the study tests: a run configuration from YAML text, via the real loader.
+// Shared by the study tests: the world rank, and a run configuration from YAML text via the real loader.
 #include <mpi.h>
 #include <unistd.h>
 
@@ -12,11 +12,17 @@
 
 namespace study_test {
 
+/// This process's rank in MPI_COMM_WORLD.
+inline int world_rank() {
+  int r = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+
 /// Every rank writes and reads its own copy of the YAML (no shared-file race), then removes it.
 inline ionpath::io::RunConfig config_from(const std::string& name, const std::string& yaml,
                                           const std::vector<std::string>& overrides = {}) {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  const int rank = world_rank();
   const auto file = std::filesystem::temp_directory_path() /
                     ("ionpath_study_test_" + name + "_" + std::to_string(::getpid()) + "_" + std::to_string(rank) + ".yaml");
   std::ofstream(file) << yaml;
