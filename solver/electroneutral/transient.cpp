@@ -99,16 +99,19 @@ void use_short_recurrence_krylov(SNES snes) {
   IONPATH_PETSC_CALL(KSPSetTolerances(ksp, 1e-5, 1e-50, PETSC_DEFAULT, 2000));
 }
 
-// Above the direct limit the AMG is built once per TS and reused. A factorisation chosen by the
-// options (-en_pc_type lu) would be reused the same way and fail once dt has grown: factorise with
-// every Jacobian unless -en_snes_lag_preconditioner says otherwise.
-void refactor_direct_solver_each_step(SNES snes) {
+// Above the direct limit the AMG is built once per TS and reused. A factorisation reused across
+// time steps fails once dt has grown (the shift changes the matrix), so the factor is rebuilt at the
+// first Newton iteration of every step and every second one after; the iteration in between solves
+// with GMRES on the factor of the same step (2-4 iterations). That halves the factorisations, which
+// were 75 % of a 160 x 1 x 200 Fig. 5 section: wall time x 0.78 (median of 3 pairs, 2 ranks), same
+// 95 steps, results equal to 2e-9 (docs/performance.md). -en_snes_lag_preconditioner overrides it.
+void factorise_once_per_newton_pair(SNES snes) {
   if (!uses_direct_solver(snes)) return;
   PetscBool lag_given = PETSC_FALSE;
   const char* prefix = nullptr;
   IONPATH_PETSC_CALL(SNESGetOptionsPrefix(snes, &prefix));
   IONPATH_PETSC_CALL(PetscOptionsHasName(nullptr, prefix, "-snes_lag_preconditioner", &lag_given));
-  if (!lag_given) IONPATH_PETSC_CALL(SNESSetLagPreconditioner(snes, 1));
+  if (!lag_given) IONPATH_PETSC_CALL(SNESSetLagPreconditioner(snes, 2));
 }
 
 // Line-search pre-check: makes the anion-row sum of the linearised residual, F - J y, exactly zero
@@ -370,7 +373,7 @@ TransientResult solve_electroneutral_transient(const Domain& domain, const Elect
     IONPATH_PETSC_CALL(SNESLineSearchSetPreCheck(ls, conserve_anion_sum, &tc));
     use_short_recurrence_krylov(snes);
     IONPATH_PETSC_CALL(TSSetFromOptions(ts));
-    refactor_direct_solver_each_step(snes);
+    factorise_once_per_newton_pair(snes);
     if (first) {
       TSAdapt adapt = nullptr;
       IONPATH_PETSC_CALL(TSGetAdapt(ts, &adapt));
