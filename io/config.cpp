@@ -712,14 +712,20 @@ RunConfig detail::load_config_tree(YAML::Node root, const std::string& file, con
   return c;
 }
 
-std::set<std::string> detail::known_config_keys() {
+std::map<std::string, detail::KeyDoc> detail::config_key_docs() {
   std::vector<KeyDoc> docs;
   ParseContext ctx;
   ctx.file = "<reference>";
   ctx.docs = &docs;
   parse(YAML::Node(YAML::NodeType::Undefined), ctx, YAML::Node());
+  std::map<std::string, KeyDoc> by_path;
+  for (auto& d : docs) by_path.emplace(d.path, std::move(d));
+  return by_path;
+}
+
+std::set<std::string> detail::known_config_keys() {
   std::set<std::string> keys;
-  for (const auto& d : docs) keys.insert(d.path);
+  for (const auto& [path, doc] : config_key_docs()) keys.insert(path);
   return keys;
 }
 

@@ -29,10 +29,12 @@ std::string format_number(double v) {
 
 void ParseContext::fail(const YAML::Mark& mark, const std::string& path, const std::string& message) const {
   std::ostringstream os;
+  // An overridden value was parsed from its own text: its mark is not a position in this file.
+  const auto it = overridden.find(path);
   os << file;
-  if (mark.line >= 0) os << ":" << mark.line + 1 << ":" << mark.column + 1;
+  if (mark.line >= 0 && it == overridden.end()) os << ":" << mark.line + 1 << ":" << mark.column + 1;
   os << ": key '" << path << "': " << message;
-  if (const auto it = overridden.find(path); it != overridden.end()) os << " (value given " << it->second << ")";
+  if (it != overridden.end()) os << " (value given " << it->second << ")";
   throw ConfigError(os.str());
 }
 

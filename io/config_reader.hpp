@@ -90,6 +90,8 @@ class MapReader {
 [[nodiscard]] RunConfig load_config_tree(YAML::Node root, const std::string& file, const std::vector<Override>& overrides);
 /// Every declared key path (as in docs/config.md), e.g. "grid.n_cells", "phases.gel.sigma_S_m".
 [[nodiscard]] std::set<std::string> known_config_keys();
+/// The same keys with their declarations (type, default, range, doc).
+[[nodiscard]] std::map<std::string, KeyDoc> config_key_docs();
 /// Reads `file` as a YAML map; throws ConfigError "file: cannot open the <what>", "file:line:col:
 /// malformed YAML" or "file: the <what> must be a YAML map".
 [[nodiscard]] YAML::Node load_yaml_map(const ParseContext& ctx, const std::string& what);

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -24,7 +25,13 @@ constexpr std::size_t max_points = 1000000;
 struct Group {
   std::vector<std::string> keys;
   std::vector<std::vector<std::string>> values;  ///< values[k][i]: key k at step i
+  std::vector<std::vector<std::string>> where;   ///< where[k][i]: file:line:column that gave values[k][i]
 };
+
+std::string where_text(const ParseContext& ctx, const YAML::Node& at) {
+  const YAML::Mark m = at.Mark();
+  return ctx.file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
 
 std::string shortest(double v) {
   char buf[64];
@@ -64,6 +71,54 @@ void check_key(const ParseContext& ctx, const YAML::Node& at, const std::string&
   ctx.fail(at, path, "'" + key + "' is not a configuration key" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
 }
 
+// The declaration of an axis key; phases.<any name>.x is declared as phases.gel.x. Null: none.
+const detail::KeyDoc* key_doc(const std::string& key) {
+  static const std::map<std::string, detail::KeyDoc> docs = detail::config_key_docs();
+  auto it = docs.find(key);
+  if (it == docs.end() && key.starts_with("phases.")) {
+    const auto second = key.find('.', 7);
+    if (second != std::string::npos) it = docs.find("phases.gel" + key.substr(second));
+  }
+  return it == docs.end() ? nullptr : &it->second;
+}
+
+bool is_integer(const YAML::Node& v) {
+  double d = 0.0;
+  return v.IsScalar() && YAML::convert<double>::decode(v, d) && std::isfinite(d) && d == std::floor(d);
+}
+
+// An axis value of the wrong type (a typo: 'abc' for a number, 'aligned_wall' for a structure) is
+// the sweep file's error at the value's own line, before any point runs. Ranges and combinations
+// (a wall thicker than its spacing) are left to each point, which records them as failed.
+void check_value_type(const ParseContext& ctx, const YAML::Node& v, const std::string& key) {
+  const detail::KeyDoc* doc = key_doc(key);
+  if (doc == nullptr) return;
+  const std::string& type = doc->type;
+  const std::string text = flow_text(v);
+  double d = 0.0;
+  bool b = false;
+  if (type == "number" && !(v.IsScalar() && YAML::convert<double>::decode(v, d)))
+    ctx.fail(v, key, "expected a number, got '" + text + "'");
+  if (type == "integer" && !is_integer(v)) ctx.fail(v, key, "expected an integer, got '" + text + "'");
+  if (type == "bool" && !(v.IsScalar() && YAML::convert<bool>::decode(v, b)))
+    ctx.fail(v, key, "expected true or false, got '" + text + "'");
+  if (type.starts_with("one of: ")) {
+    std::set<std::string> choices;
+    std::stringstream list(type.substr(8));
+    for (std::string c; std::getline(list, c, ',');) choices.insert(c.substr(c.find_first_not_of(' ')));
+    if (!v.IsScalar() || !choices.count(v.Scalar())) {
+      const std::string near = v.IsScalar() ? detail::nearest(v.Scalar(), choices) : "";
+      ctx.fail(v, key, "'" + text + "' is not " + type + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+    }
+  }
+  if (type.starts_with("list of ") && type.ends_with(" integers")) {
+    const std::size_t n = std::stoul(type.substr(8));
+    bool ok = v.IsSequence() && v.size() == n;
+    for (std::size_t i = 0; ok && i < v.size(); ++i) ok = is_integer(v[i]);
+    if (!ok) ctx.fail(v, key, "expected a " + type + ", got '" + text + "'");
+  }
+}
+
 std::vector<std::string> range_values(MapReader r, bool log) {
   const double start = r.number("start", std::nullopt, log ? Range{0.0, 1e300, true, false} : Range{}, "first value");
   const double stop = r.number("stop", std::nullopt, log ? Range{0.0, 1e300, true, false} : Range{}, "last value");
@@ -89,14 +144,23 @@ Group read_axis(const YAML::Node& node, const std::string& path, const ParseCont
   check_key(ctx, r.at("key"), r.key_path("key"), key);
   const int given = int(r.has("values")) + int(r.has("linspace")) + int(r.has("logspace"));
   if (given != 1) ctx.fail(node, path, "give exactly one of values, linspace, logspace");
-  Group g{{key}, {{}}};
+  Group g{{key}, {{}}, {{}}};
   const YAML::Node values = r.raw("values", "list", "explicit values (YAML)");
   if (values.IsDefined()) {
     if (!values.IsSequence() || values.size() == 0) ctx.fail(values, r.key_path("values"), "expected a non-empty list");
-    for (const auto& v : values) g.values[0].push_back(flow_text(v));
+    for (const auto& v : values) {
+      check_value_type(ctx, v, key);
+      g.values[0].push_back(flow_text(v));
+      g.where[0].push_back(where_text(ctx, v));
+    }
   }
-  if (r.has("linspace")) g.values[0] = range_values(r.child("linspace", "linear range"), false);
-  if (r.has("logspace")) g.values[0] = range_values(r.child("logspace", "geometric range (values, not exponents)"), true);
+  for (const bool log : {false, true}) {
+    const char* name = log ? "logspace" : "linspace";
+    if (!r.has(name)) continue;
+    const std::string at = where_text(ctx, r.at(name));
+    g.values[0] = range_values(r.child(name, log ? "geometric range (values, not exponents)" : "linear range"), log);
+    g.where[0].assign(g.values[0].size(), at);
+  }
   r.finish();
   return g;
 }
@@ -115,17 +179,19 @@ Group read_group(const YAML::Node& node, const std::string& path, const ParseCon
                                  std::to_string(g.values[0].size()) + ")");
     g.keys.push_back(a.keys[0]);
     g.values.push_back(a.values[0]);
+    g.where.push_back(a.where[0]);
   }
   return g;
 }
 
 Group read_seeds(const YAML::Node& node, const ParseContext& ctx) {
-  Group g{{"seed"}, {{}}};
+  Group g{{"seed"}, {{}}, {{}}};
   if (node.IsScalar()) {
     long long n = 0;
     if (!YAML::convert<long long>::decode(node, n) || n < 1 || n > 100000)
       ctx.fail(node, "seeds", "expected a count 1..100000 or a list of integer seeds");
     for (long long s = 1; s <= n; ++s) g.values[0].push_back(std::to_string(s));
+    g.where[0].assign(g.values[0].size(), where_text(ctx, node));
     return g;
   }
   if (!node.IsSequence() || node.size() == 0) ctx.fail(node, "seeds", "expected a count or a non-empty list of seeds");
@@ -135,16 +201,21 @@ Group read_seeds(const YAML::Node& node, const ParseContext& ctx) {
     if (!YAML::convert<long long>::decode(v, s) || s < 0) ctx.fail(v, "seeds", "a seed is a non-negative integer");
     if (!seen.insert(s).second) ctx.fail(v, "seeds", "duplicate seed " + std::to_string(s));
     g.values[0].push_back(std::to_string(s));
+    g.where[0].push_back(where_text(ctx, v));
   }
   return g;
 }
 
-std::vector<std::string> point_overrides(const SweepFile& sweep, const SweepPoint& point) {
-  std::vector<std::string> out;
-  for (const auto& [key, value] : point.parameters) out.push_back(key + "=" + value);
-  out.push_back("output.hdf5=true");  // summary.h5 of every point
-  out.push_back(std::string("output.fields=") + (sweep.keep_fields ? "true" : "false"));
-  out.push_back(std::string("output.vtk=") + (sweep.keep_fields ? "true" : "false"));
+// Each axis value names where the sweep file gave it, for the errors about its key.
+std::vector<Override> point_overrides(const SweepFile& sweep, const SweepPoint& point) {
+  std::vector<Override> out;
+  for (std::size_t k = 0; k < point.parameters.size(); ++k) {
+    const auto& [key, value] = point.parameters[k];
+    out.push_back({key + "=" + value, k < point.where.size() ? "in " + point.where[k] : ""});
+  }
+  out.push_back({"output.hdf5=true", ""});  // summary.h5 of every point
+  out.push_back({std::string("output.fields=") + (sweep.keep_fields ? "true" : "false"), ""});
+  out.push_back({std::string("output.vtk=") + (sweep.keep_fields ? "true" : "false"), ""});
   return out;
 }
 
@@ -211,7 +282,10 @@ SweepFile load_sweep_file(const std::filesystem::path& file) {
       stride /= g.values[0].size();
       const std::size_t i = rest / stride;
       rest %= stride;
-      for (std::size_t k = 0; k < g.keys.size(); ++k) p.parameters.emplace_back(g.keys[k], g.values[k][i]);
+      for (std::size_t k = 0; k < g.keys.size(); ++k) {
+        p.parameters.emplace_back(g.keys[k], g.values[k][i]);
+        p.where.push_back(g.where[k][i]);
+      }
     }
     s.points.push_back(std::move(p));
   }

@@ -18,6 +18,7 @@ namespace ionpath::io {
 struct SweepPoint {
   std::size_t index = 0;  ///< position in the expansion (the job-array share uses it)
   std::vector<std::pair<std::string, std::string>> parameters;
+  std::vector<std::string> where;  ///< sweep file:line:column of each parameter's value
 };
 
 struct SweepFile {

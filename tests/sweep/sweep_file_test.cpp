@@ -126,6 +126,43 @@ TEST(SweepFile, ErrorsNameFileLineAndKey) {
 }
 
 // Sweep-file fuzz findings (tests/fuzz/fuzz_configs.py --mode sweep, docs/verification.md).
+// A value of the wrong type is the sweep file's error at the value itself, before any point runs
+// (it used to become a failed point whose error pointed at base.yaml:1:1).
+TEST(SweepFile, AxisValueOfTheWrongTypeIsAnErrorAtTheValue) {
+  const std::string number = error_of("base: base.yaml\naxes:\n  - key: geometry.aligned_walls.spacing_m\n    values: [2e-6, abc]\n");
+  EXPECT_NE(number.find("bad.yaml:4:20: key 'geometry.aligned_walls.spacing_m': expected a number, got 'abc'"),
+            std::string::npos) << number;
+  const std::string choice = error_of("base: base.yaml\naxes:\n  - {key: geometry.structure, values: [aligned_wall]}\n");
+  EXPECT_NE(choice.find("bad.yaml:3:40: key 'geometry.structure': 'aligned_wall' is not one of: "), std::string::npos) << choice;
+  EXPECT_NE(choice.find("(did you mean 'aligned_walls'?)"), std::string::npos) << choice;
+  const std::string cells = error_of("base: base.yaml\naxes:\n  - {key: grid.n_cells, values: [[8, 6, 10], [8, 6]]}\n");
+  EXPECT_NE(cells.find("bad.yaml:3:46: key 'grid.n_cells': expected a list of 3 integers, got '[8, 6]'"), std::string::npos)
+      << cells;
+  const std::string flag = error_of("base: base.yaml\naxes:\n  - {key: output.hdf5, values: [yes]}\n");
+  EXPECT_NE(flag.find("output keys are set by the sweep"), std::string::npos) << flag;
+  const std::string phase = error_of("base: base.yaml\naxes:\n  - {key: phases.wall.sigma_S_m, values: [0.1, high]}\n");
+  EXPECT_NE(phase.find("bad.yaml:3:48: key 'phases.wall.sigma_S_m': expected a number, got 'high'"), std::string::npos)
+      << phase;
+  // Right types still expand: ranges and combinations are each point's business.
+  EXPECT_EQ(error_of("base: base.yaml\naxes:\n  - {key: geometry.aligned_walls.thickness_m, values: [-1.0, 5.0e-6]}\n"),
+            "<no error>");
+}
+
+// A combination that fails names where the sweep file gave its value, not a position in the base.
+TEST(SweepFile, InvalidCombinationErrorNamesTheSweepFileValue) {
+  const auto plan = sweep::plan_sweep(io::load_sweep_file(write("combo.yaml", R"(base: base.yaml
+axes:
+  - key: geometry.aligned_walls.thickness_m
+    values: [0.5e-6, 5.0e-6]
+)")));
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_TRUE(plan[0].config.has_value());
+  ASSERT_FALSE(plan[1].config.has_value());
+  EXPECT_NE(plan[1].config_error.find("(value given in "), std::string::npos) << plan[1].config_error;
+  EXPECT_NE(plan[1].config_error.find("combo.yaml:4:22)"), std::string::npos) << plan[1].config_error;
+  EXPECT_EQ(plan[1].config_error.find("base.yaml:1:1"), std::string::npos) << plan[1].config_error;
+}
+
 TEST(SweepFile, FuzzFindingsAreConfigErrors) {
   // Empty, comment-only, scalar and list roots: the file named, "the sweep file" said (was "a sweep file is").
   for (const char* text : {"", "# nothing\n", "just text\n", "- base\n- axes\n"})
