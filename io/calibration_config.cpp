@@ -17,8 +17,7 @@ namespace {
 using detail::MapReader;
 using detail::ParseContext;
 using detail::Range;
-
-const Range positive{0.0, 1e300, true, false};
+using detail::positive;
 
 YAML::Node sequence(MapReader& r, const std::string& key, const std::string& doc) {
   const YAML::Node v = r.raw(key, "list", doc);

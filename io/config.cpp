@@ -18,8 +18,7 @@ namespace {
 using detail::MapReader;
 using detail::ParseContext;
 using detail::Range;
-
-const Range positive{0.0, 1e300, true, false};
+using detail::positive;
 const Range non_negative{0.0, 1e300};
 const Range fraction_open{0.0, 1.0, false, true};
 const std::vector<std::string> axis_names{"x", "y", "z"};

@@ -35,6 +35,8 @@ struct Range {
   [[nodiscard]] std::string text() const;
   [[nodiscard]] bool contains(double v) const;
 };
+/// (0, inf): lengths, conductivities, tolerances.
+inline const Range positive{0.0, 1e300, true, false};
 
 class MapReader {
  public:

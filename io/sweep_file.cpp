@@ -120,8 +120,8 @@ void check_value_type(const ParseContext& ctx, const YAML::Node& v, const std::s
 }
 
 std::vector<std::string> range_values(MapReader r, bool log) {
-  const double start = r.number("start", std::nullopt, log ? Range{0.0, 1e300, true, false} : Range{}, "first value");
-  const double stop = r.number("stop", std::nullopt, log ? Range{0.0, 1e300, true, false} : Range{}, "last value");
+  const double start = r.number("start", std::nullopt, log ? detail::positive : Range{}, "first value");
+  const double stop = r.number("stop", std::nullopt, log ? detail::positive : Range{}, "last value");
   const int num = r.integer("num", std::nullopt, Range{1, 1e6}, "number of values, ends included");
   r.finish();
   std::vector<std::string> out;
