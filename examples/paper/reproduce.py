@@ -2,6 +2,7 @@
 """Reproduce Li et al., Nano-Micro Lett. 14:210 (2022) with ionpath: one command, one report.
 
     examples/paper/reproduce.sh [--resolution low|default|high] [--ranks 2] [--output out/paper]
+                                [--bv-transient reduced|full] [--bv-transient-voxel-um H]
 
 Runs the ionpath commands stage by stage (calibration, sigma and t+ of the three electrolytes,
 Fig. 5 fields under current, electrode-current uniformity, the Bruce-Vincent routes,
@@ -39,9 +40,10 @@ CALIBRATION_SCALE = {"low": 1.0, "default": 2.0, "high": 2.0}
 CALIBRATION_STARTS = {"low": 2, "default": 3, "high": 4}
 BOX_M = {e: [0.5e-6 * n for n in cells] for e, cells in
          {"pure_gel": (80, 80, 120), "random_mmt": (120, 120, 120), "aligned_mmt": (160, 80, 120)}.items()}
-# Bruce-Vincent transients (spec §5.3) take >= 30 min per structure on the boxes above (2 cores,
-# docs/experiments.md): they run on the full 60 um thickness but a reduced cross-section (one wall
-# period for the aligned walls, a third of the random box), at voxels of at least 1 um.
+# Bruce-Vincent transients (spec §5.3): by default (--bv-transient reduced) on the full 60 um
+# thickness but a reduced cross-section (one wall period for the aligned walls, a third of the
+# random box), ~5 s each; --bv-transient full runs them on the boxes above, ~3-4 min each at 1 um
+# (2 cores, docs/experiments.md). Voxels of at least 1 um unless --bv-transient-voxel-um says otherwise.
 BV_TRANSIENT_BOX_M = {"pure_gel": (10e-6, 10e-6, 60e-6), "random_mmt": (20e-6, 20e-6, 60e-6),
                       "aligned_mmt": (20e-6, 10e-6, 60e-6)}
 BV_TRANSIENT_MIN_H_M = 1.0e-6
@@ -179,15 +181,16 @@ class Pipeline:
         the transient route, ideal and Butler-Volmer Li, on the reduced boxes of BV_TRANSIENT_BOX_M."""
         if not self.has_experiment("bruce_vincent"):
             raise NotAvailable("ionpath has no bruce_vincent experiment")
-        h_t = max(RESOLUTIONS_M[self.args.resolution], BV_TRANSIENT_MIN_H_M)
+        h_t = self.bv_transient_voxel_m()
+        full = self.args.bv_transient == "full"
         for e in ELECTROLYTES:
             base = ["run", self.config(e), *self.param_args(), "--set", "experiment.type=bruce_vincent",
                     "--set", "output.fields=false"]
             d = os.path.join(self.out, "bruce_vincent", e)
             self.run(*base, *self.grid_overrides(e), "--set", "experiment.bruce_vincent.route=steady",
                      "--output", os.path.join(d, "steady"), log=os.path.join(self.out, "logs", "bv_steady_%s.log" % e))
-            small = self.grid_overrides(e, box=BV_TRANSIENT_BOX_M[e], h=h_t)
-            transient = [*base, *small, "--set", "experiment.bruce_vincent.route=transient"]
+            grid = self.grid_overrides(e, box=None if full else BV_TRANSIENT_BOX_M[e], h=h_t)
+            transient = [*base, *grid, "--set", "experiment.bruce_vincent.route=transient"]
             self.run(*transient, "--output", os.path.join(d, "transient_ideal"),
                      log=os.path.join(self.out, "logs", "bv_transient_ideal_%s.log" % e))
             kinetics = [*transient, "--set", "experiment.bruce_vincent.interfacial_resistance_ohm=%g" % INTERFACIAL_OHM[e],
@@ -197,7 +200,12 @@ class Pipeline:
             # The same at 1 mV: separates the Butler-Volmer nonlinearity (~ dV^2) from the rest.
             self.run(*kinetics, "--set", "experiment.bruce_vincent.voltage_V=0.001", "--output", os.path.join(d, "transient_bv_1mV"),
                      log=os.path.join(self.out, "logs", "bv_transient_bv_1mV_%s.log" % e))
-        return "transients at h = %.2g um in reduced boxes" % (h_t * 1e6)
+        return "transients at h = %.2g um in %s boxes" % (h_t * 1e6, "the full" if full else "reduced")
+
+    def bv_transient_voxel_m(self):
+        if self.args.bv_transient_voxel_um:
+            return self.args.bv_transient_voxel_um * 1e-6
+        return max(RESOLUTIONS_M[self.args.resolution], BV_TRANSIENT_MIN_H_M)
 
     def temperature(self):
         """Spec §5.4: sigma and t+ from 0 to 65 C predicted from the room-temperature parameters and a cited law."""
@@ -245,6 +253,14 @@ class Pipeline:
         if not rendered:
             raise NotAvailable("no field files to render")
 
+    def write_stages(self, total):
+        """OUTPUT/stages.json: every stage's wall time and status (bench/paper_reproduction_bench.sh reads it)."""
+        path = os.path.join(self.out, "stages.json")
+        with open(path + ".tmp", "w") as f:
+            json.dump({"resolution": self.args.resolution, "ranks": self.args.ranks, "bv_transient": self.args.bv_transient,
+                       "total_s": total, "stages": self.stages}, f, indent=1)
+        os.replace(path + ".tmp", path)
+
     def main(self):
         t0 = time.monotonic()
         os.makedirs(os.path.join(self.out, "logs"), exist_ok=True)
@@ -259,7 +275,9 @@ class Pipeline:
         self.stage("ParaView renders", self.paraview)
         total = time.monotonic() - t0
         path = report.write(self.out, self.args, self.stages, total, MEASURED, ELECTROLYTES, self.params,
-                            {"interfacial_ohm": INTERFACIAL_OHM, "electrode_area_m2": ELECTRODE_AREA_M2})
+                            {"interfacial_ohm": INTERFACIAL_OHM, "electrode_area_m2": ELECTRODE_AREA_M2,
+                             "transient_box": self.args.bv_transient, "transient_voxel_m": self.bv_transient_voxel_m()})
+        self.write_stages(total)
         print("wrote %s (%.0f s in all)" % (path, total))
         return 0 if all(s["status"] != "failed" for s in self.stages) else 1
 
@@ -275,6 +293,10 @@ def parse():
     p.add_argument("--ranks", type=int, default=2, help="MPI ranks per ionpath command")
     p.add_argument("--output", default=os.path.join("out", "paper"))
     p.add_argument("--ionpath", default=os.path.join(ROOT, "build", "app", "ionpath"))
+    p.add_argument("--bv-transient", choices=("reduced", "full"), default="reduced",
+                   help="Bruce-Vincent transients on reduced cross-sections (default, seconds) or the full boxes (minutes each)")
+    p.add_argument("--bv-transient-voxel-um", type=float, default=None,
+                   help="voxel size of the Bruce-Vincent transients (default: the resolution's, at least 1 um)")
     p.add_argument("--quiet", action="store_true")
     return p.parse_args()
 

@@ -33,6 +33,12 @@ for img in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", report):
     check(os.path.isfile(os.path.join(out, img)), "report links to a missing figure %s" % img)
 for line in report.splitlines():
     check("| failed |" not in line, "a stage failed: " + line)
+with open(os.path.join(out, "stages.json")) as f:
+    stages = json.load(f)
+check(len(stages["stages"]) == 9 and all(st["status"] == "done" for st in stages["stages"]),
+      "stages.json: not every one of the 9 stages is done: %s" % [(st["name"], st["status"]) for st in stages["stages"]])
+check(abs(sum(st["seconds"] for st in stages["stages"]) - stages["total_s"]) < 0.05 * stages["total_s"] + 1.0,
+      "stages.json: the stage times do not add up to the total")
 
 s = {e: axis0(os.path.join("sigma_tplus", e)) for e in ("pure_gel", "random_mmt", "aligned_mmt")}
 sigma = {e: 10.0 * v["sigma_eff_S_m"] for e, v in s.items()}
