@@ -102,9 +102,10 @@ void use_short_recurrence_krylov(SNES snes) {
 // Above the direct limit the AMG is built once per TS and reused. A factorisation reused across
 // time steps fails once dt has grown (the shift changes the matrix), so the factor is rebuilt at the
 // first Newton iteration of every step and every second one after; the iteration in between solves
-// with GMRES on the factor of the same step (2-4 iterations). That halves the factorisations, which
-// were 75 % of a 160 x 1 x 200 Fig. 5 section: wall time x 0.78 (median of 3 pairs, 2 ranks), same
-// 95 steps, results equal to 2e-9 (docs/performance.md). -en_snes_lag_preconditioner overrides it.
+// with GMRES on the factor of the same step (a few more iterations: 638 -> 850 triangular solves
+// per run). That halves the factorisations, which were 74 % of a 160 x 1 x 200 Fig. 5 section:
+// wall time x 0.78 (median of 3 pairs, 2 ranks), same 95 steps, results equal to 2e-9
+// (docs/performance.md). -en_snes_lag_preconditioner overrides it.
 void factorise_once_per_newton_pair(SNES snes) {
   if (!uses_direct_solver(snes)) return;
   PetscBool lag_given = PETSC_FALSE;
