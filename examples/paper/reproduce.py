@@ -42,7 +42,7 @@ BOX_M = {e: [0.5e-6 * n for n in cells] for e, cells in
          {"pure_gel": (80, 80, 120), "random_mmt": (120, 120, 120), "aligned_mmt": (160, 80, 120)}.items()}
 # Bruce-Vincent transients (spec §5.3): by default (--bv-transient reduced) on the full 60 um
 # thickness but a reduced cross-section (one wall period for the aligned walls, a third of the
-# random box), ~5 s each; --bv-transient full runs them on the boxes above, ~3-4 min each at 1 um
+# random box), ~5 s each; --bv-transient full runs them on the boxes above, 1-6 min each at 1 um
 # (2 cores, docs/experiments.md). Voxels of at least 1 um unless --bv-transient-voxel-um says otherwise.
 BV_TRANSIENT_BOX_M = {"pure_gel": (10e-6, 10e-6, 60e-6), "random_mmt": (20e-6, 20e-6, 60e-6),
                       "aligned_mmt": (20e-6, 10e-6, 60e-6)}
@@ -178,7 +178,8 @@ class Pipeline:
 
     def bruce_vincent(self):
         """Spec §5.3: the steady route (linear shortcut + nonlinear steady state) on the full boxes;
-        the transient route, ideal and Butler-Volmer Li, on the reduced boxes of BV_TRANSIENT_BOX_M."""
+        the transient route, ideal and Butler-Volmer Li, on the reduced boxes of BV_TRANSIENT_BOX_M
+        or (--bv-transient full) on the full ones."""
         if not self.has_experiment("bruce_vincent"):
             raise NotAvailable("ionpath has no bruce_vincent experiment")
         h_t = self.bv_transient_voxel_m()
