@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "solver/grid/domain.hpp"
 #include "solver/nonlinear/checkpoint.hpp"
 #include "solver/petsc/error.hpp"
@@ -45,16 +46,11 @@ int main(int argc, char** argv) {
   if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) return 1;
   int status = 0;
   try {
-    std::map<std::string, std::string> kv;
-    for (int i = 1; i < argc; ++i) {
-      const std::string s = argv[i];
-      const auto eq = s.find('=');
-      if (eq != std::string::npos) kv[s.substr(0, eq)] = s.substr(eq + 1);
-    }
-    auto get = [&](const std::string& k, double d) { return kv.count(k) ? std::atof(kv[k].c_str()) : d; };
+    const auto kv = bench::key_value_args(argc, argv);
+    auto get = [&](const std::string& k, double d) { return bench::number_arg(kv, k, d); };
     const int n = static_cast<int>(get("N", 64)), reps = static_cast<int>(get("reps", 5));
     const auto samples = static_cast<std::size_t>(get("samples", 300));
-    const std::filesystem::path file = std::filesystem::path(kv.count("dir") ? kv["dir"] : "/tmp") / "checkpoint_bench.h5";
+    const std::filesystem::path file = std::filesystem::path(kv.count("dir") ? kv.at("dir") : "/tmp") / "checkpoint_bench.h5";
     mesh::Grid g;
     g.n_cells = {n, n, n};
     g.voxel_size_m = 1e-6;

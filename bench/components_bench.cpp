@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "mesh/generate.hpp"
 #include "solver/grid/connected_components.hpp"
 
@@ -24,10 +25,7 @@ namespace {
 
 using namespace ionpath;
 
-double get(const std::map<std::string, std::string>& kv, const std::string& key, double fallback) {
-  const auto it = kv.find(key);
-  return it == kv.end() ? fallback : std::atof(it->second.c_str());
-}
+using bench::number_arg;
 
 double now() {
   PetscLogDouble t = 0;
@@ -55,29 +53,25 @@ int main(int argc, char** argv) {
   if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) return 1;
   int status = 0;
   try {
-    std::map<std::string, std::string> kv;
-    for (int i = 1; i < argc; ++i) {
-      const std::string s = argv[i];
-      if (const auto eq = s.find('='); eq != std::string::npos && s[0] != '-') kv[s.substr(0, eq)] = s.substr(eq + 1);
-    }
-    const int n = static_cast<int>(get(kv, "N", 128));
-    const int reps = static_cast<int>(get(kv, "reps", 5));
+    const auto kv = bench::key_value_args(argc, argv);
+    const int n = static_cast<int>(number_arg(kv, "N", 128));
+    const int reps = static_cast<int>(number_arg(kv, "reps", 5));
     const double h = 1e-6;
     const mesh::Grid grid{{n, n, n}, h};
     solver::DomainOptions dopt;
     dopt.transport_axis = 2;
-    if (get(kv, "periodic", 0) != 0) dopt.side_walls = mesh::SideWalls::periodic;
+    if (number_arg(kv, "periodic", 0) != 0) dopt.side_walls = mesh::SideWalls::periodic;
     const solver::Domain domain(grid, dopt);
 
     mesh::GeometryParams geo;
     mesh::RandomPlateletsParams plate;
     plate.thickness_m = 1.5 * h;
     plate.diameter_m = 20.0 * 1.5 * h;
-    plate.volume_fraction = get(kv, "fraction", 0.13);
+    plate.volume_fraction = number_arg(kv, "fraction", 0.13);
     plate.placement = mesh::PlacementKind::poisson;
     plate.orientation = mesh::OrientationKind::isotropic;
     geo.structure = plate;
-    geo.seed = static_cast<std::uint64_t>(get(kv, "seed", 1));
+    geo.seed = static_cast<std::uint64_t>(number_arg(kv, "seed", 1));
     const mesh::SumInPlace sum = [&](std::span<double> v) {
       MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_SUM, domain.comm());
     };
@@ -90,7 +84,7 @@ int main(int argc, char** argv) {
       flags = solver::flags_from_mask(mask);
     }
 
-    if (get(kv, "trim", 1) != 0) reset_peak_rss();
+    if (number_arg(kv, "trim", 1) != 0) reset_peak_rss();
     const double rss0 = status_bytes("VmRSS");
     MPI_Barrier(domain.comm());
     double t0 = now();

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "mesh/generate.hpp"
 #include "solver/conduction/conduction.hpp"
 #include "solver/petsc/error.hpp"
@@ -31,20 +32,7 @@ namespace {
 
 using namespace ionpath;
 
-std::map<std::string, std::string> parse(int argc, char** argv) {
-  std::map<std::string, std::string> kv;
-  for (int i = 1; i < argc; ++i) {
-    const std::string s = argv[i];
-    const auto eq = s.find('=');
-    if (eq != std::string::npos && s[0] != '-') kv[s.substr(0, eq)] = s.substr(eq + 1);
-  }
-  return kv;
-}
-
-double get(const std::map<std::string, std::string>& kv, const std::string& key, double fallback) {
-  const auto it = kv.find(key);
-  return it == kv.end() ? fallback : std::atof(it->second.c_str());
-}
+using bench::number_arg;
 
 double peak_rss_bytes_sum(MPI_Comm comm) {
   rusage ru{};
@@ -95,23 +83,23 @@ int main(int argc, char** argv) {
   int status = 0;
   try {
     const double t_start = now();
-    const auto kv = parse(argc, argv);
-    const int n = static_cast<int>(get(kv, "N", 64));
+    const auto kv = bench::key_value_args(argc, argv);
+    const int n = static_cast<int>(number_arg(kv, "N", 64));
     const bool mf = kv.count("op") == 0 || kv.at("op") == "mf";
-    const double accuracy = get(kv, "accuracy", 1e-4);
-    const double clay_sigma = get(kv, "clay_sigma", 0.0);
-    const double fraction = get(kv, "fraction", 0.13);
-    const double aspect = get(kv, "aspect", 20.0);
-    const double thickness_vox = get(kv, "thickness_vox", 1.5);
-    const auto seed = static_cast<std::uint64_t>(get(kv, "seed", 1));
-    const bool reference = get(kv, "reference", 0) != 0;
-    const double stream = get(kv, "stream_GBs", 0.0);
-    const int apply_reps = static_cast<int>(get(kv, "apply_reps", 10));
+    const double accuracy = number_arg(kv, "accuracy", 1e-4);
+    const double clay_sigma = number_arg(kv, "clay_sigma", 0.0);
+    const double fraction = number_arg(kv, "fraction", 0.13);
+    const double aspect = number_arg(kv, "aspect", 20.0);
+    const double thickness_vox = number_arg(kv, "thickness_vox", 1.5);
+    const auto seed = static_cast<std::uint64_t>(number_arg(kv, "seed", 1));
+    const bool reference = number_arg(kv, "reference", 0) != 0;
+    const double stream = number_arg(kv, "stream_GBs", 0.0);
+    const int apply_reps = static_cast<int>(number_arg(kv, "apply_reps", 10));
     const solver::MatrixFreeSettings defaults;
-    const double coarse_scale = get(kv, "coarse_scale", defaults.coarse_scale);
-    const int smooth = static_cast<int>(get(kv, "smooth", defaults.smoothing_steps));
-    const double cheb_low = get(kv, "cheb_low", defaults.cheb_low);
-    const double face_prec = get(kv, "face_double", -1);
+    const double coarse_scale = number_arg(kv, "coarse_scale", defaults.coarse_scale);
+    const int smooth = static_cast<int>(number_arg(kv, "smooth", defaults.smoothing_steps));
+    const double cheb_low = number_arg(kv, "cheb_low", defaults.cheb_low);
+    const double face_prec = number_arg(kv, "face_double", -1);
     const bool residual_stop = kv.count("stop") != 0 && kv.at("stop") == "residual";
 
     const double h = 1e-6;
@@ -162,13 +150,13 @@ int main(int argc, char** argv) {
     opt.matrix_free.coarse_scale = coarse_scale;
     opt.matrix_free.smoothing_steps = smooth;
     opt.matrix_free.cheb_low = cheb_low;
-    opt.matrix_free.k_cycle = get(kv, "kcycle", 0) != 0;
-    opt.matrix_free.fused_smoother = get(kv, "fused", defaults.fused_smoother ? 1 : 0) != 0;
-    opt.matrix_free.float_cycle = get(kv, "float_cycle", defaults.float_cycle ? 1 : 0) != 0;
-    opt.matrix_free.bf16_fine_faces = get(kv, "bf16", defaults.bf16_fine_faces ? 1 : 0) != 0;
-    opt.matrix_free.fused_cg = get(kv, "fused_cg", defaults.fused_cg ? 1 : 0) != 0;
-    opt.matrix_free.k_cycle_inner = static_cast<int>(get(kv, "k_inner", defaults.k_cycle_inner));
-    opt.matrix_free.k_cycle_outer_mmax = static_cast<int>(get(kv, "k_mmax", defaults.k_cycle_outer_mmax));
+    opt.matrix_free.k_cycle = number_arg(kv, "kcycle", 0) != 0;
+    opt.matrix_free.fused_smoother = number_arg(kv, "fused", defaults.fused_smoother ? 1 : 0) != 0;
+    opt.matrix_free.float_cycle = number_arg(kv, "float_cycle", defaults.float_cycle ? 1 : 0) != 0;
+    opt.matrix_free.bf16_fine_faces = number_arg(kv, "bf16", defaults.bf16_fine_faces ? 1 : 0) != 0;
+    opt.matrix_free.fused_cg = number_arg(kv, "fused_cg", defaults.fused_cg ? 1 : 0) != 0;
+    opt.matrix_free.k_cycle_inner = static_cast<int>(number_arg(kv, "k_inner", defaults.k_cycle_inner));
+    opt.matrix_free.k_cycle_outer_mmax = static_cast<int>(number_arg(kv, "k_mmax", defaults.k_cycle_outer_mmax));
     opt.stopping = residual_stop ? solver::StoppingTest::residual : solver::StoppingTest::energy;
     if (face_prec >= 0)
       opt.matrix_free.face_precision =
@@ -176,7 +164,7 @@ int main(int argc, char** argv) {
 
     const double t_solve0 = now();
     // Handing sigma over lets the matrix-free path free it once the faces are built (keep=1: not).
-    const bool keep_sigma = get(kv, "keep_sigma", 0) != 0;
+    const bool keep_sigma = number_arg(kv, "keep_sigma", 0) != 0;
     const solver::ConductivityResult r = keep_sigma ? solver::solve_conductivity(domain, sigma, opt)
                                                     : solver::solve_conductivity(domain, std::move(sigma), opt);
     const double t_solve = now() - t_solve0;

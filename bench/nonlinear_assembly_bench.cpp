@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "solver/electroneutral/assembly.hpp"
 #include "solver/grid/ghosted_read.hpp"
 #include "solver/nonlinear/newton.hpp"
@@ -39,10 +40,7 @@ namespace {
 
 using namespace ionpath;
 
-double get(const std::map<std::string, std::string>& kv, const std::string& key, double fallback) {
-  const auto it = kv.find(key);
-  return it == kv.end() ? fallback : std::atof(it->second.c_str());
-}
+using bench::number_arg;
 
 double now() {
   PetscLogDouble t = 0;
@@ -236,17 +234,13 @@ int main(int argc, char** argv) {
   if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) return 1;
   int status = 0;
   try {
-    std::map<std::string, std::string> kv;
-    for (int i = 1; i < argc; ++i) {
-      const std::string s = argv[i];
-      if (const auto eq = s.find('='); eq != std::string::npos && s[0] != '-') kv[s.substr(0, eq)] = s.substr(eq + 1);
-    }
-    const int n = static_cast<int>(get(kv, "N", 64));
-    const int reps = std::max(1, static_cast<int>(get(kv, "reps", 10)));
-    const auto seed = static_cast<unsigned>(get(kv, "seed", 1));
-    const std::string model = kv.count("model") ? kv["model"] : "both";
+    const auto kv = bench::key_value_args(argc, argv);
+    const int n = static_cast<int>(number_arg(kv, "N", 64));
+    const int reps = std::max(1, static_cast<int>(number_arg(kv, "reps", 10)));
+    const auto seed = static_cast<unsigned>(number_arg(kv, "seed", 1));
+    const std::string model = kv.count("model") ? kv.at("model") : "both";
     if (model == "both" || model == "en" || model == "electroneutral")
-      bench_electroneutral(n, reps, seed, get(kv, "inventory", 0) != 0);
+      bench_electroneutral(n, reps, seed, number_arg(kv, "inventory", 0) != 0);
     if (model == "both" || model == "pnp") bench_pnp(n, reps, seed);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
